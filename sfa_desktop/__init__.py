@@ -1,0 +1,1 @@
+"""sfa-desktop: offline-first sales-force automation for field agents."""

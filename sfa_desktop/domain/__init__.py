@@ -1,0 +1,1 @@
+"""Pure sales domain: money, pricing, discounts, VAT, approvals, numbering, lifecycles."""

@@ -1,0 +1,1 @@
+"""The encrypted local replica: SQLCipher engine, keys, models, migrations, search."""

@@ -1,0 +1,1 @@
+"""Quote and order PDF documents (reportlab)."""

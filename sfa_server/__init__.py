@@ -1,0 +1,1 @@
+"""The central sfa server: FastAPI app, change feed, push, approvals, ERP import."""
