@@ -1,0 +1,7 @@
+"""Suite-wide settings: Qt offscreen, and where PostgreSQL is for tests that need it."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
