@@ -1,0 +1,306 @@
+"""Approval rules for orders, after ERPNext authorization rules and Odoo tier validation.
+
+evaluate_order returns the reasons an order needs the sales office; none means auto-approved.
+Every threshold is data (ApprovalPolicy, synced from the server as the "approval_policy" setting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal, localcontext
+from typing import Any
+
+from sfa_desktop.domain.discounts import Discount
+from sfa_desktop.domain.money import ZERO, as_decimal, format_amount, round_cent, round_to
+
+__all__ = [
+    "DEFAULT_ROLES",
+    "RULES",
+    "ApprovalPolicy",
+    "ApprovalReason",
+    "CustomerCredit",
+    "OrderLineForApproval",
+    "evaluate_order",
+]
+
+#: Rule names, in the order reasons are reported.
+RULES = (
+    "blocked_customer", "prospect_customer", "line_discount", "average_discount", "margin",
+    "below_quote_price", "credit_limit", "overdue_invoices", "order_total",
+)
+#: Who can clear each rule unless the policy says otherwise.
+DEFAULT_ROLES: Mapping[str, str] = {
+    "blocked_customer": "office",
+    "prospect_customer": "office",
+    "line_discount": "sales_manager",
+    "average_discount": "sales_manager",
+    "margin": "sales_manager",
+    "below_quote_price": "sales_manager",
+    "credit_limit": "office",
+    "overdue_invoices": "office",
+    "order_total": "sales_manager",
+}
+_HUNDRED = Decimal(100)
+_DECIMAL_SETTINGS = ("max_line_discount", "max_average_discount", "min_margin_pct",
+                     "order_total_threshold", "overdue_tolerance")
+_BOOL_SETTINGS = ("block_on_overdue", "review_prospect_orders")
+
+
+@dataclass(frozen=True)
+class ApprovalPolicy:
+    """Thresholds of the approval rules; None switches an optional rule off."""
+
+    max_line_discount: Decimal = Decimal("15")
+    max_average_discount: Decimal = Decimal("10")
+    min_margin_pct: Decimal | None = None
+    order_total_threshold: Decimal | None = None
+    block_on_overdue: bool = True
+    overdue_tolerance: Decimal = ZERO
+    review_prospect_orders: bool = True
+    roles: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ROLES), hash=False)
+
+    def __post_init__(self) -> None:
+        for name in _DECIMAL_SETTINGS:
+            value = getattr(self, name)
+            if value is None and name in ("min_margin_pct", "order_total_threshold"):
+                continue
+            value = _setting_decimal(name, value)
+            if name == "min_margin_pct":
+                if not -_HUNDRED <= value <= _HUNDRED:
+                    raise ValueError(
+                        f"approval setting min_margin_pct must be between -100 and 100 ({value})")
+            elif value < 0:
+                raise ValueError(f"approval setting {name} cannot be negative ({value})")
+            object.__setattr__(self, name, value)
+        for name in ("max_line_discount", "max_average_discount"):
+            if getattr(self, name) > _HUNDRED:
+                raise ValueError(f"approval setting {name} is a percentage: at most 100")
+        unknown = set(self.roles) - set(RULES)
+        if unknown:
+            raise ValueError(f"roles given for unknown approval rules: {', '.join(sorted(unknown))}")
+
+    def role_for(self, rule: str) -> str:
+        return self.roles.get(rule, DEFAULT_ROLES[rule])
+
+    def for_agent(self, *, max_line_discount: Decimal | None, max_average_discount: Decimal | None
+                  ) -> ApprovalPolicy:
+        """This policy with an agent's own discount limits (the users stream), where set."""
+        changes: dict[str, Any] = {}
+        if max_line_discount is not None:
+            changes["max_line_discount"] = max_line_discount
+        if max_average_discount is not None:
+            changes["max_average_discount"] = max_average_discount
+        return replace(self, **changes)
+
+    @classmethod
+    def from_settings(cls, mapping: Mapping[str, Any]) -> ApprovalPolicy:
+        """Build from the synced JSON setting; missing keys keep defaults, unknown keys are ignored
+        (a newer server may add rules an older client does not know yet)."""
+        if not isinstance(mapping, Mapping):
+            raise ValueError("the approval policy setting must be a JSON object")
+        known = {f.name for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for name, value in mapping.items():
+            if name not in known:
+                continue
+            if name in _BOOL_SETTINGS:
+                kwargs[name] = _setting_bool(name, value)
+            elif name == "roles":
+                if not isinstance(value, Mapping) or not all(
+                        isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+                    raise ValueError("approval setting roles must map rule names to role names")
+                kwargs[name] = {**DEFAULT_ROLES, **value}
+            elif value is None and name in ("min_margin_pct", "order_total_threshold"):
+                kwargs[name] = None
+            else:
+                kwargs[name] = _setting_decimal(name, value)
+        return cls(**kwargs)
+
+    def to_settings(self) -> dict[str, Any]:
+        """JSON-safe form: decimals as strings, booleans as booleans, disabled rules as None."""
+        result: dict[str, Any] = {}
+        for name in _DECIMAL_SETTINGS:
+            value = getattr(self, name)
+            result[name] = None if value is None else str(value)
+        for name in _BOOL_SETTINGS:
+            result[name] = getattr(self, name)
+        result["roles"] = dict(self.roles)
+        return result
+
+
+def _setting_decimal(name: str, value: Any) -> Decimal:
+    if isinstance(value, float):
+        value = str(value)  # a JSON number from a hand-edited setting; thresholds, not money
+    try:
+        return as_decimal(value, what=f"approval setting {name}")
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"approval setting {name} must be a number, not {value!r:.30}") from exc
+
+
+def _setting_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError(f"approval setting {name} must be true or false, not {value!r:.30}")
+
+
+@dataclass(frozen=True)
+class CustomerCredit:
+    """A customer's credit figures as the ERP knows them; credit_limit None or 0 = not managed."""
+
+    credit_limit: Decimal | None
+    balance: Decimal
+    open_orders_total: Decimal
+    overdue_amount: Decimal
+    status: str = "active"
+
+    def __post_init__(self) -> None:
+        if self.status not in ("prospect", "active", "blocked"):
+            raise ValueError(f"customer status must be prospect, active or blocked, not {self.status!r}")
+
+
+@dataclass(frozen=True)
+class OrderLineForApproval:
+    """One order line as the rules see it. unit_price is before the line discount.
+
+    quote_price is the net unit price promised by a still-valid quote for this product, if any;
+    vat_rate (percent), when known on every line, makes the credit check use the total with VAT.
+    """
+
+    sku: str
+    quantity: Decimal
+    list_price: Decimal
+    unit_price: Decimal
+    discount: Discount
+    unit_cost: Decimal | None = None
+    quote_price: Decimal | None = None
+    vat_rate: Decimal | None = None
+
+    @property
+    def net_unit_price(self) -> Decimal:
+        return self.discount.apply(self.unit_price)
+
+
+@dataclass(frozen=True)
+class ApprovalReason:
+    """Why the office must look at an order: rule, words, the figure, the limit, who can clear it."""
+
+    rule: str
+    message: str
+    figure: Decimal | None
+    limit: Decimal | None
+    role: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form for the orders.approval_reasons column."""
+        return {"rule": self.rule, "message": self.message,
+                "figure": None if self.figure is None else str(self.figure),
+                "limit": None if self.limit is None else str(self.limit), "role": self.role}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ApprovalReason:
+        try:
+            figure, limit = data.get("figure"), data.get("limit")
+            return cls(rule=str(data["rule"]), message=str(data["message"]),
+                       figure=None if figure is None else as_decimal(str(figure)),
+                       limit=None if limit is None else as_decimal(str(limit)), role=str(data["role"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"malformed approval reason: {exc}") from exc
+
+
+def _percent(text_value: Decimal) -> str:
+    return f"{format(text_value.normalize(), 'f')}%"
+
+
+def _line_discount_pct(line: OrderLineForApproval) -> Decimal:
+    """Discount from the list price, rounded to 0.01%: covers both a typed discount and a lowered price."""
+    if line.list_price <= 0:
+        return ZERO
+    with localcontext() as ctx:
+        ctx.prec = 150
+        return round_to((line.list_price - line.net_unit_price) * _HUNDRED / line.list_price, 2)
+
+
+def evaluate_order(
+    *,
+    lines: Iterable[OrderLineForApproval],
+    document_discount: Discount,
+    customer: CustomerCredit,
+    policy: ApprovalPolicy,
+) -> list[ApprovalReason]:
+    """The reasons this order needs approval, in RULES order; [] means it is approved at once."""
+    lines = tuple(lines)
+    reasons: list[ApprovalReason] = []
+
+    def add(rule: str, message: str, figure: Decimal | None, limit: Decimal | None) -> None:
+        reasons.append(ApprovalReason(rule, message, figure, limit, policy.role_for(rule)))
+
+    if customer.status == "blocked":
+        add("blocked_customer", "the customer is blocked by the office", None, None)
+    if customer.status == "prospect" and policy.review_prospect_orders:
+        add("prospect_customer", "first order of a prospect: the office must open the customer", None, None)
+
+    for line in lines:
+        pct = _line_discount_pct(line)
+        if pct > policy.max_line_discount:
+            add("line_discount",
+                f"{line.sku}: discount {_percent(pct)} is above your limit of "
+                f"{_percent(policy.max_line_discount)}",
+                pct, policy.max_line_discount)
+
+    with localcontext() as ctx:
+        ctx.prec = 150
+        list_value = sum((line.quantity * line.list_price for line in lines), ZERO)
+        goods_value = sum((line.quantity * line.net_unit_price for line in lines), ZERO)
+        net_value = document_discount.apply(goods_value)
+        order_taxable = round_cent(net_value)
+        if list_value > 0:
+            average = round_to((list_value - net_value) * _HUNDRED / list_value, 2)
+            if average > policy.max_average_discount:
+                add("average_discount",
+                    f"average discount {_percent(average)} is above the limit of "
+                    f"{_percent(policy.max_average_discount)}", average, policy.max_average_discount)
+        if policy.min_margin_pct is not None and lines and all(line.unit_cost is not None for line in lines):
+            cost = sum((line.quantity * line.unit_cost for line in lines if line.unit_cost is not None), ZERO)
+            if net_value > 0:
+                margin_pct = round_to((net_value - cost) * _HUNDRED / net_value, 2)
+            else:
+                margin_pct = Decimal(-100) if cost > 0 else ZERO
+            if margin_pct < policy.min_margin_pct:
+                add("margin", f"margin {_percent(margin_pct)} is below the floor of "
+                    f"{_percent(policy.min_margin_pct)}", margin_pct, policy.min_margin_pct)
+        for line in lines:
+            if line.quote_price is None:
+                continue
+            net_unit = round_to(line.net_unit_price, 4)
+            if net_unit < line.quote_price:
+                add("below_quote_price",
+                    f"{line.sku}: net price {format_amount(net_unit, 'en', None, places=4)} is below "
+                    f"the quoted {format_amount(line.quote_price, 'en', None, places=4)}",
+                    net_unit, line.quote_price)
+        if lines and all(line.vat_rate is not None for line in lines):
+            order_value = round_cent(document_discount.apply(sum(
+                (line.quantity * line.net_unit_price * (1 + (line.vat_rate or ZERO) / _HUNDRED)
+                 for line in lines), ZERO)))
+        else:
+            order_value = order_taxable
+
+    if customer.credit_limit:
+        exposure = customer.balance + customer.open_orders_total + order_value
+        if exposure > customer.credit_limit:
+            add("credit_limit",
+                f"credit exposure {format_amount(exposure, 'en')} (balance, open orders and this order) "
+                f"is above the credit limit of {format_amount(customer.credit_limit, 'en')}",
+                exposure, customer.credit_limit)
+    if policy.block_on_overdue and customer.overdue_amount > policy.overdue_tolerance:
+        add("overdue_invoices",
+            f"the customer has {format_amount(customer.overdue_amount, 'en')} of overdue invoices",
+            customer.overdue_amount, policy.overdue_tolerance)
+    if policy.order_total_threshold is not None and order_taxable > policy.order_total_threshold:
+        add("order_total",
+            f"order total {format_amount(order_taxable, 'en')} (before VAT) is above "
+            f"{format_amount(policy.order_total_threshold, 'en')}",
+            order_taxable, policy.order_total_threshold)
+    return reasons
