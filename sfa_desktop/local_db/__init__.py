@@ -1,1 +1,30 @@
 """The encrypted local replica: SQLCipher engine, keys, models, migrations, search."""
+
+from __future__ import annotations
+
+from sfa_desktop.local_db.engine import Replica, open_replica
+from sfa_desktop.local_db.errors import (
+    KeyringUnavailableError,
+    KeyStoreError,
+    PasswordRequiredError,
+    ReplicaCorruptError,
+    ReplicaError,
+    ReplicaLockedError,
+    ReplicaMissingError,
+    ReplicaTooNewError,
+    WrongPasswordError,
+)
+
+__all__ = [
+    "KeyStoreError",
+    "KeyringUnavailableError",
+    "PasswordRequiredError",
+    "Replica",
+    "ReplicaCorruptError",
+    "ReplicaError",
+    "ReplicaLockedError",
+    "ReplicaMissingError",
+    "ReplicaTooNewError",
+    "WrongPasswordError",
+    "open_replica",
+]

@@ -1,0 +1,265 @@
+"""Opening the encrypted replica: SQLCipher 4 connections keyed with a raw 32-byte key.
+
+Every connection gets the key first, then WAL, foreign keys, a busy timeout and in-memory
+temporary storage (so sorting or FTS merges never spill plain text into temp files).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from sfa_desktop.local_db.errors import (
+    ReplicaCorruptError,
+    ReplicaError,
+    ReplicaLockedError,
+    ReplicaMissingError,
+)
+
+log = logging.getLogger(__name__)
+
+KEY_BYTES = 32
+PAGE_SIZE = 4096  # SQLCipher 4 default; a healthy file is a whole number of pages
+BUSY_TIMEOUT_MS = 10_000
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+_PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+
+# SQLCipher logs HMAC failures on stderr itself; our errors carry the same facts in words.
+with sqlcipher.connect(":memory:") as _c:
+    _c.execute("PRAGMA cipher_log_level = NONE")
+del _c
+
+
+def _sync_again(path: Path) -> str:
+    return f"Sync again to rebuild it; the file {path} was left as it is."
+
+
+def locked_message(path: Path) -> str:
+    return (f"The local database {path} was not opened: the key does not match or the file is "
+            f"damaged. {_sync_again(path)}")
+
+
+def corrupt_message(path: Path, what: str) -> str:
+    return f"The local database {path} is damaged ({what}). {_sync_again(path)}"
+
+
+def _check_key(key: bytes) -> str:
+    if not isinstance(key, bytes | bytearray) or len(key) != KEY_BYTES:
+        raise ValueError(f"the replica key must be {KEY_BYTES} bytes")
+    return bytes(key).hex()
+
+
+def connect_raw(path: Path, key: bytes, *, configure: bool = True) -> sqlcipher.Connection:
+    """One keyed DB-API connection in autocommit mode (transactions are explicit BEGINs).
+
+    `configure=False` only keys it and reads the schema: nothing is written to the file.
+    """
+    hex_key = _check_key(key)
+    conn = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        # The key must be the first statement on the connection.
+        conn.execute(f"PRAGMA key = \"x'{hex_key}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA temp_store = MEMORY")
+        if not configure:
+            return conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise sqlcipher.OperationalError(f"journal mode stays {mode}")
+        # FULL: an order the agent just saved survives a power cut, not only a crash.
+        conn.execute("PRAGMA synchronous = FULL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def classify_open_error(path: Path, error: BaseException) -> ReplicaError:
+    """Turn a driver error raised while opening `path` into the error the agent sees."""
+    head = b""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_PLAIN_SQLITE_HEADER))
+    except OSError:
+        pass
+    if head == _PLAIN_SQLITE_HEADER:
+        return ReplicaCorruptError(corrupt_message(path, "it is not encrypted"), path=path)
+    code = getattr(error, "sqlite_errorcode", None)
+    if code == _SQLITE_NOTADB or "not a database" in str(error):
+        return ReplicaLockedError(locked_message(path), path=path)
+    if code == _SQLITE_CORRUPT or "malformed" in str(error):
+        return ReplicaCorruptError(corrupt_message(path, str(error)), path=path)
+    return ReplicaError(f"The local database {path} could not be opened: {error}", path=path)
+
+
+def is_blank(path: Path) -> bool:
+    """An empty file with no write-ahead log: created, then interrupted before the first write.
+
+    It holds nothing, so it is initialised like a new replica.
+    """
+    wal = Path(f"{path}-wal")
+    return path.stat().st_size == 0 and (not wal.exists() or wal.stat().st_size == 0)
+
+
+def check_file_shape(path: Path) -> None:
+    """Cheap check before keying: SQLite only ever writes whole pages to the main file."""
+    if path.stat().st_size % PAGE_SIZE:
+        raise ReplicaCorruptError(corrupt_message(path, "the file is truncated"), path=path)
+
+
+class _NoRowData(logging.Filter):
+    """Drops SQLAlchemy's DEBUG lines that print result rows (customer data) verbatim."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
+ENGINE_LOGGING_NAME = "replica"
+logging.getLogger(f"sqlalchemy.engine.Engine.{ENGINE_LOGGING_NAME}").addFilter(_NoRowData())
+
+
+def make_engine(path: Path, key: bytes) -> Engine:
+    """A pooled SQLAlchemy engine whose every connection is keyed and configured."""
+    _check_key(key)
+    key = bytes(key)
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: connect_raw(path, key),
+        module=sqlcipher,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+        # SQL logging (echo, DEBUG) must never print customer data: parameters stay out of it.
+        hide_parameters=True,
+        logging_name=ENGINE_LOGGING_NAME,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        # Writers take the write lock up front, so a read-then-write transaction cannot fail
+        # half way with SQLITE_BUSY_SNAPSHOT when another connection committed meanwhile.
+        immediate = conn.get_execution_options().get("sfa_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _is_damage(error: exc.DBAPIError) -> bool:
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return code in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+class Replica:
+    """An open replica: the engine and the session factory. Use `session()` per action."""
+
+    def __init__(self, *, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._read = sessionmaker(bind=engine, expire_on_commit=False)
+        self._write = sessionmaker(bind=engine.execution_options(sfa_write=True),
+                                   expire_on_commit=False)
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on error.
+
+        `write=True` starts it with BEGIN IMMEDIATE; use it for every transaction that writes.
+        Damage found while reading pages is raised as ReplicaCorruptError.
+        """
+        factory = self._write if write else self._read
+        try:
+            with factory() as session, session.begin():
+                yield session
+        except exc.DBAPIError as error:
+            if _is_damage(error):
+                raise ReplicaCorruptError(corrupt_message(self.path, str(error.orig)),
+                                          path=self.path) from error
+            raise
+
+    def check_integrity(self) -> list[str]:
+        """Run SQLite's and SQLCipher's integrity checks; [] when the file is sound."""
+        problems: list[str] = []
+        with self.engine.connect() as conn:
+            try:
+                for (row,) in conn.exec_driver_sql("PRAGMA integrity_check"):
+                    if row != "ok":
+                        problems.append(str(row))
+                problems.extend(str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check"))
+            except exc.DBAPIError as error:
+                problems.append(str(error.orig))
+            conn.rollback()
+        return problems
+
+    def compact(self) -> None:
+        """VACUUM the file (after a full resync shrank it) and re-index search.
+
+        VACUUM may renumber rowids, which the external-content search indexes point at.
+        """
+        from sfa_desktop.local_db.search import rebuild_search
+
+        with self.engine.connect() as conn:
+            conn.connection.driver_connection.execute("VACUUM")  # outside any transaction
+        with self.session(write=True) as session:
+            rebuild_search(session)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Replica:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def open_replica(path: Path | str, key: bytes, *, create: bool = True,
+                 on_upgrade: Callable[[int, int], None] | None = None) -> Replica:
+    """Open (or create) the replica at `path` with its 32-byte key, upgrading its schema.
+
+    Raises ReplicaLockedError (key does not match), ReplicaCorruptError (damaged file),
+    ReplicaTooNewError (written by a newer app) or ReplicaMissingError. The file is never
+    deleted or rewritten to recover from any of these.
+    """
+    from sfa_desktop.local_db import migrations  # late: migrations needs the models
+
+    path = Path(path)
+    _check_key(key)
+    if not path.parent.is_dir():
+        raise ReplicaMissingError(f"The folder {path.parent} for the local database does not exist.",
+                                  path=path)
+    exists = path.exists()
+    if not exists and not create:
+        raise ReplicaMissingError(f"There is no local database at {path}. Sync to create it.",
+                                  path=path)
+    if exists and not is_blank(path):
+        check_file_shape(path)
+        version = migrations.read_version(path, key)  # refuses too-new files before any write
+    else:
+        version = 0
+        if not exists:
+            # Created private before SQLite touches it; -wal and -shm inherit its mode.
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    engine = make_engine(path, key)
+    try:
+        migrations.upgrade(engine, path=path, from_version=version, on_upgrade=on_upgrade)
+    except BaseException as error:
+        engine.dispose()
+        if not exists:  # only what this call created, never an agent's data
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+        if isinstance(error, exc.DBAPIError):
+            raise classify_open_error(path, error.orig) from error
+        raise
+    log.info("replica opened: %s (schema %s)", path.name, migrations.LATEST_VERSION)
+    return Replica(path=path, engine=engine)

@@ -1,0 +1,104 @@
+"""Versioned schema of the replica (PRAGMA user_version): create new files, upgrade old ones.
+
+A new file gets the current schema directly. An older file runs each step after its version,
+all in one transaction with the new version number, so an interrupted upgrade leaves the old
+version intact. A file newer than this app is refused before anything is written to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, exc
+
+from sfa_desktop.local_db import search
+from sfa_desktop.local_db.engine import classify_open_error, connect_raw
+from sfa_desktop.local_db.errors import ReplicaCorruptError, ReplicaTooNewError
+from sfa_desktop.local_db.models import Base
+
+log = logging.getLogger(__name__)
+
+#: Marks a file as a replica of this application (PRAGMA application_id, "SFAD").
+APPLICATION_ID = 0x53464144
+
+
+def _v2_search(conn: Connection) -> None:
+    """v2: FTS5 search over products and customers, indexing the rows already present."""
+    search.create_search_schema(conn)
+
+
+#: Step that brings a file from version n-1 to version n. v1 is the first released schema.
+STEPS: dict[int, Callable[[Connection], None]] = {
+    2: _v2_search,
+}
+LATEST_VERSION = max(STEPS)
+
+
+def too_new_message(path: Path, version: int) -> str:
+    return (f"The local database {path} was written by a newer version of SFA Desktop (schema "
+            f"{version}, this version knows up to {LATEST_VERSION}). Update the application; "
+            f"the file was left as it is.")
+
+
+def read_version(path: Path, key: bytes) -> int:
+    """Schema version of an existing file, read without writing anything to it.
+
+    Raises ReplicaLockedError / ReplicaCorruptError / ReplicaTooNewError.
+    """
+    try:
+        conn = connect_raw(path, key, configure=False)
+    except Exception as error:
+        raise classify_open_error(path, error) from error
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except Exception as error:
+        raise classify_open_error(path, error) from error
+    finally:
+        conn.close()
+    if app_id not in (0, APPLICATION_ID) or (version == 0 and tables):
+        raise ReplicaCorruptError(
+            f"The file {path} is not a local database of SFA Desktop. Choose another location "
+            f"or sync again to create one; the file was left as it is.", path=path)
+    if version > LATEST_VERSION:
+        raise ReplicaTooNewError(too_new_message(path, version), path=path)
+    return version
+
+
+def _create(conn: Connection) -> None:
+    Base.metadata.create_all(conn)
+    search.create_search_schema(conn)
+    conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def upgrade(engine: Engine, *, path: Path, from_version: int,
+            on_upgrade: Callable[[int, int], None] | None = None) -> int:
+    """Bring the file to LATEST_VERSION in one transaction; returns the version it had."""
+    if from_version > LATEST_VERSION:
+        raise ReplicaTooNewError(too_new_message(path, from_version), path=path)
+    if from_version == LATEST_VERSION:
+        return from_version
+    with engine.connect().execution_options(sfa_write=True) as conn, conn.begin():
+        current = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
+        if current != from_version:  # another process upgraded it meanwhile
+            if current > LATEST_VERSION:
+                raise ReplicaTooNewError(too_new_message(path, current), path=path)
+            from_version = current
+        if from_version == 0:
+            _create(conn)
+        else:
+            for version in range(from_version + 1, LATEST_VERSION + 1):
+                log.info("upgrading replica %s to schema %s", path.name, version)
+                try:
+                    STEPS[version](conn)
+                except exc.IntegrityError as error:
+                    raise ReplicaCorruptError(
+                        f"The local database {path} could not be upgraded ({error.orig}). Sync "
+                        f"again to rebuild it; the file was left as it is.", path=path) from error
+        conn.exec_driver_sql(f"PRAGMA user_version = {LATEST_VERSION}")
+    if on_upgrade is not None and from_version:
+        on_upgrade(from_version, LATEST_VERSION)
+    return from_version

@@ -1,0 +1,409 @@
+"""SQLAlchemy 2 models of the replica: one table per sync stream, plus local-only tables.
+
+Replicated tables carry exactly the columns of their stream in sfa_desktop/sync/protocol.py
+(checked by a test), so the sync engine can upsert decoded rows with SQLAlchemy Core. Some have
+a local `dirty` flag: the agent changed the row and the change is still in the outbox.
+
+Referential rules: the server owns integrity. Only lines are bound to their document by a
+(deferred) foreign key with ON DELETE CASCADE; other references (customer_id, product_id...) are
+indexed but not enforced, since a row may refer to one outside the agent's scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    false,
+    text,
+)
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sfa_desktop.local_db.coltypes import DecimalText, JSONText, UTCDateTime, utc_now
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
+        Decimal: DecimalText(),
+        dt.datetime: UTCDateTime(),
+        dt.date: Date(),
+        str: String(),
+        int: Integer(),
+        bool: Boolean(),
+        bytes: LargeBinary(),
+        Any: JSONText(),
+    }
+
+
+def _dirty() -> Mapped[bool]:
+    return mapped_column(default=False, server_default=false())
+
+
+def _line_parent(table: str) -> Any:
+    return ForeignKey(f"{table}.id", ondelete="CASCADE", deferrable=True, initially="DEFERRED")
+
+
+# --------------------------------------------------------------------------- replicated streams
+
+class Setting(Base):
+    __tablename__ = "settings"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    value: Mapped[Any | None]
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    username: Mapped[str]
+    full_name: Mapped[str | None]
+    role: Mapped[str]
+    agent_code: Mapped[str | None]
+    max_line_discount: Mapped[Decimal | None]
+    max_avg_discount: Mapped[Decimal | None]
+    number_block_start: Mapped[int | None]
+    number_block_end: Mapped[int | None]
+
+
+class Warehouse(Base):
+    __tablename__ = "warehouses"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(index=True)
+    name: Mapped[str]
+
+
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(index=True)
+    name: Mapped[str]
+    description: Mapped[str | None]
+    unit: Mapped[str]
+    vat_rate: Mapped[Decimal]
+    category: Mapped[str | None] = mapped_column(index=True)
+    brand: Mapped[str | None]
+    barcode: Mapped[str | None] = mapped_column(index=True)
+    pack_size: Mapped[Decimal | None]
+    min_quantity: Mapped[Decimal | None]
+    cost: Mapped[Decimal | None]
+    active: Mapped[bool]
+
+
+class ProductDocument(Base):
+    __tablename__ = "product_documents"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    product_id: Mapped[str] = mapped_column(index=True)
+    kind: Mapped[str]
+    title: Mapped[str]
+    filename: Mapped[str]
+    media_type: Mapped[str]
+    size: Mapped[int]
+    sha256: Mapped[str]
+    content: Mapped[bytes | None]
+
+
+class StockLevel(Base):
+    __tablename__ = "stock_levels"
+    __table_args__ = (Index("ix_stock_levels_product_warehouse", "product_id", "warehouse_id"),)
+    id: Mapped[str] = mapped_column(primary_key=True)
+    product_id: Mapped[str]
+    warehouse_id: Mapped[str] = mapped_column(index=True)
+    on_hand: Mapped[Decimal]
+    reserved: Mapped[Decimal]
+    available: Mapped[Decimal]
+    incoming: Mapped[Decimal | None]
+    incoming_date: Mapped[dt.date | None]
+    as_of: Mapped[dt.datetime]
+
+
+class PriceList(Base):
+    __tablename__ = "price_lists"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(index=True)
+    name: Mapped[str]
+    currency: Mapped[str]
+    version: Mapped[int]
+    valid_from: Mapped[dt.date | None]
+    valid_to: Mapped[dt.date | None]
+    is_base: Mapped[bool]
+
+
+class PriceListItem(Base):
+    __tablename__ = "price_list_items"
+    __table_args__ = (Index("ix_price_list_items_list_product", "price_list_id", "product_id"),)
+    id: Mapped[str] = mapped_column(primary_key=True)
+    price_list_id: Mapped[str]
+    product_id: Mapped[str] = mapped_column(index=True)
+    min_quantity: Mapped[Decimal]
+    price: Mapped[Decimal]
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    erp_code: Mapped[str | None] = mapped_column(index=True)
+    name: Mapped[str]
+    vat_number: Mapped[str | None] = mapped_column(index=True)
+    tax_code: Mapped[str | None]
+    segment: Mapped[str | None]
+    status: Mapped[str]
+    payment_terms: Mapped[str | None]
+    price_list_id: Mapped[str | None] = mapped_column(index=True)
+    default_discount: Mapped[str | None]
+    credit_limit: Mapped[Decimal]
+    balance: Mapped[Decimal]
+    overdue_amount: Mapped[Decimal]
+    language: Mapped[str]
+    agent_id: Mapped[str | None] = mapped_column(index=True)
+    phone: Mapped[str | None]
+    email: Mapped[str | None]
+    city: Mapped[str | None]
+    row_version: Mapped[int | None]
+    dirty: Mapped[bool] = _dirty()
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    customer_id: Mapped[str] = mapped_column(index=True)
+    kind: Mapped[str]
+    street: Mapped[str]
+    city: Mapped[str]
+    postal_code: Mapped[str | None]
+    province: Mapped[str | None]
+    country: Mapped[str]
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    customer_id: Mapped[str] = mapped_column(index=True)
+    name: Mapped[str]
+    role: Mapped[str | None]
+    phone: Mapped[str | None]
+    email: Mapped[str | None]
+
+
+class OpenItem(Base):
+    __tablename__ = "open_items"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    customer_id: Mapped[str] = mapped_column(index=True)
+    document_number: Mapped[str]
+    document_date: Mapped[dt.date]
+    due_date: Mapped[dt.date]
+    amount: Mapped[Decimal]
+    paid: Mapped[Decimal]
+
+
+class Quote(Base):
+    __tablename__ = "quotes"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(index=True)
+    customer_id: Mapped[str] = mapped_column(index=True)
+    agent_id: Mapped[str] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(index=True)
+    revision: Mapped[int]
+    previous_revision_id: Mapped[str | None]
+    valid_until: Mapped[dt.date | None]
+    currency: Mapped[str]
+    document_discount: Mapped[str | None]
+    notes: Mapped[str | None]
+    customer_reference: Mapped[str | None]
+    lost_reason: Mapped[str | None]
+    taxable_total: Mapped[Decimal]
+    vat_total: Mapped[Decimal]
+    grand_total: Mapped[Decimal]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    dirty: Mapped[bool] = _dirty()
+
+
+class QuoteLine(Base):
+    __tablename__ = "quote_lines"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    quote_id: Mapped[str] = mapped_column(_line_parent("quotes"), index=True)
+    line_no: Mapped[int]
+    product_id: Mapped[str] = mapped_column(index=True)
+    sku: Mapped[str]
+    description: Mapped[str]
+    quantity: Mapped[Decimal]
+    unit: Mapped[str]
+    unit_price: Mapped[Decimal]
+    discount: Mapped[str | None]
+    vat_rate: Mapped[Decimal]
+    net_amount: Mapped[Decimal]
+    price_list_id: Mapped[str | None]
+    price_list_version: Mapped[int | None]
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(index=True)
+    customer_id: Mapped[str] = mapped_column(index=True)
+    agent_id: Mapped[str] = mapped_column(index=True)
+    quote_id: Mapped[str | None] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(index=True)
+    currency: Mapped[str]
+    document_discount: Mapped[str | None]
+    notes: Mapped[str | None]
+    customer_reference: Mapped[str | None]
+    taxable_total: Mapped[Decimal]
+    vat_total: Mapped[Decimal]
+    grand_total: Mapped[Decimal]
+    approval_reasons: Mapped[Any | None]
+    decision_note: Mapped[str | None]
+    decided_by: Mapped[str | None]
+    decided_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    dirty: Mapped[bool] = _dirty()
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    order_id: Mapped[str] = mapped_column(_line_parent("orders"), index=True)
+    line_no: Mapped[int]
+    product_id: Mapped[str] = mapped_column(index=True)
+    sku: Mapped[str]
+    description: Mapped[str]
+    quantity: Mapped[Decimal]
+    unit: Mapped[str]
+    unit_price: Mapped[Decimal]
+    discount: Mapped[str | None]
+    vat_rate: Mapped[Decimal]
+    net_amount: Mapped[Decimal]
+    price_list_id: Mapped[str | None]
+    price_list_version: Mapped[int | None]
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    customer_id: Mapped[str] = mapped_column(index=True)
+    agent_id: Mapped[str]
+    kind: Mapped[str]
+    subject: Mapped[str]
+    notes: Mapped[str | None]
+    occurred_at: Mapped[dt.datetime] = mapped_column(index=True)
+    dirty: Mapped[bool] = _dirty()
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    customer_id: Mapped[str] = mapped_column(index=True)
+    agent_id: Mapped[str]
+    title: Mapped[str]
+    stage: Mapped[str]
+    amount: Mapped[Decimal | None]
+    expected_close: Mapped[dt.date | None]
+    updated_at: Mapped[dt.datetime]
+    dirty: Mapped[bool] = _dirty()
+
+
+#: Replicated table per stream name, in the order of the protocol's STREAMS.
+STREAM_TABLES: dict[str, type[Base]] = {
+    m.__tablename__: m for m in (
+        Setting, User, Warehouse, Product, ProductDocument, StockLevel, PriceList, PriceListItem,
+        Customer, Address, Contact, OpenItem, Quote, QuoteLine, Order, OrderLine, Activity, Deal)
+}
+#: Columns that exist only in the replica (not sent by the server).
+LOCAL_COLUMNS: frozenset[str] = frozenset({"dirty"})
+
+
+# --------------------------------------------------------------------------- local only
+
+OUTBOX_STATUSES = ("pending", "sent", "held", "failed", "done")
+CONFLICT_STATUSES = ("open", "resolved")
+
+
+def _next_outbox_seq(context: DefaultExecutionContext) -> int:
+    # One query per statement, then counting up: an executemany of N commands gets N
+    # consecutive numbers (a SQL subquery default would give them all the same one).
+    last = getattr(context, "_sfa_outbox_seq", None)
+    if last is None:
+        last = context.connection.scalar(text("SELECT coalesce(max(seq), 0) FROM outbox"))
+    context._sfa_outbox_seq = last + 1  # type: ignore[attr-defined]
+    return last + 1
+
+
+class SyncCursor(Base):
+    """The single row holding where the last successful pull stopped."""
+
+    __tablename__ = "sync_cursor"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_sync_cursor_single_row"),)
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    cursor: Mapped[str | None]
+    last_success_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None]
+
+
+class OutboxCommand(Base):
+    """A business command waiting to be pushed (protocol.Command), in `seq` order."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(f"status IN {OUTBOX_STATUSES!r}", name="ck_outbox_status"),
+        Index("ix_outbox_status_seq", "status", "seq"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(unique=True, default=_next_outbox_seq)
+    type: Mapped[str]
+    payload: Mapped[Any]
+    depends_on: Mapped[Any] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None]
+    next_attempt_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class Conflict(Base):
+    """An entry of the conflict inbox: a rejection or a server change the agent must see."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (
+        CheckConstraint(f"status IN {CONFLICT_STATUSES!r}", name="ck_conflicts_status"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    command_id: Mapped[str | None] = mapped_column(index=True)
+    kind: Mapped[str]
+    title: Mapped[str]
+    message: Mapped[str]
+    local_value: Mapped[Any | None]
+    server_value: Mapped[Any | None]
+    choices: Mapped[Any] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(default="open", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    resolved_choice: Mapped[str | None]
+    resolved_at: Mapped[dt.datetime | None]
+
+
+class LocalSetting(Base):
+    """Device preferences and state that never leave the machine (not the key, never secrets)."""
+
+    __tablename__ = "local_settings"
+    key: Mapped[str] = mapped_column(primary_key=True)
+    value: Mapped[Any | None]
+
+
+class NumberSequence(Base):
+    """Last document number used locally, per kind (quote, order) and year."""
+
+    __tablename__ = "number_sequence"
+    __table_args__ = (CheckConstraint("last_used >= 0", name="ck_number_sequence_non_negative"),)
+    kind: Mapped[str] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_used: Mapped[int] = mapped_column(default=0)
