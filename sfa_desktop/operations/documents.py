@@ -172,6 +172,17 @@ def _quote_validity_days(session: Session) -> int:
     return value if isinstance(value, int) and 0 < value <= 365 else lifecycle.DEFAULT_QUOTE_VALIDITY_DAYS
 
 
+def _line_rows(model: type[QuoteLine] | type[OrderLine], *, priced: Sequence[_PricedLine],
+               **parent: str) -> list[QuoteLine | OrderLine]:
+    """The document's line rows; `parent` is quote_id=... or order_id=...."""
+    return [model(id=str(uuid.uuid4()), line_no=n, product_id=line.product.id, sku=line.product.sku,
+                  description=line.product.name, quantity=line.quantity, unit=line.product.unit,
+                  unit_price=line.unit_price, discount=format_discount(line.discount, "en") or None,
+                  vat_rate=line.product.vat_rate, net_amount=line.net_amount,
+                  price_list_id=line.price_list_id, price_list_version=line.price_list_version, **parent)
+            for n, line in enumerate(priced, start=1)]
+
+
 def _wire_lines(lines: Sequence[_PricedLine]) -> list[dict]:
     return [{"product_id": line.product.id, "quantity": str(line.quantity),
              "discount": format_discount(line.discount, "en")} for line in lines]
@@ -208,13 +219,7 @@ def save_quote_draft(session: Session, *, customer_id: str, lines: Sequence[Line
     quote.grand_total, quote.updated_at, quote.dirty = totals.grand_total, now, True
     session.flush()
     session.execute(delete(QuoteLine).where(QuoteLine.quote_id == quote.id))
-    session.add_all(QuoteLine(
-        id=str(uuid.uuid4()), quote_id=quote.id, line_no=n, product_id=line.product.id,
-        sku=line.product.sku, description=line.product.name, quantity=line.quantity,
-        unit=line.product.unit, unit_price=line.unit_price,
-        discount=format_discount(line.discount, "en") or None, vat_rate=line.product.vat_rate,
-        net_amount=line.net_amount, price_list_id=line.price_list_id,
-        price_list_version=line.price_list_version) for n, line in enumerate(priced, start=1))
+    session.add_all(_line_rows(QuoteLine, quote_id=quote.id, priced=priced))
     outbox.enqueue(session, type="quote.save", payload={
         "quote_id": quote.id, "number": quote.number, "customer_id": customer.id,
         "lines": _wire_lines(priced), "document_discount": quote.document_discount,
@@ -264,13 +269,7 @@ def submit_order(session: Session, *, customer_id: str, lines: Sequence[LineRequ
                   grand_total=totals.grand_total, created_at=now, updated_at=now, dirty=True)
     session.add(order)
     session.flush()
-    session.add_all(OrderLine(
-        id=str(uuid.uuid4()), order_id=order.id, line_no=n, product_id=line.product.id,
-        sku=line.product.sku, description=line.product.name, quantity=line.quantity,
-        unit=line.product.unit, unit_price=line.unit_price,
-        discount=format_discount(line.discount, "en") or None, vat_rate=line.product.vat_rate,
-        net_amount=line.net_amount, price_list_id=line.price_list_id,
-        price_list_version=line.price_list_version) for n, line in enumerate(priced, start=1))
+    session.add_all(_line_rows(OrderLine, order_id=order.id, priced=priced))
     outbox.enqueue(session, depends_on=_unsettled_commands_for_quote(session, quote_id),
                    type="order.submit", payload={
         "order_id": order.id, "number": order.number, "customer_id": customer.id,
