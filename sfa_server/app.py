@@ -1,0 +1,209 @@
+"""The FastAPI application: middleware (protocol version, body limits, gzip), error shapes, routers."""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import DataError, OperationalError
+from starlette.datastructures import Headers
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sfa_desktop.sync import protocol as p
+from sfa_server.deps import ApiError, Sessions
+
+log = logging.getLogger(__name__)
+# a JSON \u0000 escape (not itself escaped) or a raw NUL: no database text column can hold it
+_NUL_IN_JSON = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000|\x00")
+
+
+def update_required_message(version: str | None) -> str:
+    return (
+        f"This sfa-desktop is too old for the server: update required (protocol {version or 'none'}, "
+        f"server needs >= {p.MIN_PROTOCOL_VERSION})."
+    )
+
+
+class RequestGate:
+    """Checks the protocol header on API routes, bounds the body and inflates gzip bodies."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if scope["path"].startswith(p.API_PREFIX):
+            raw = headers.get(p.PROTOCOL_HEADER)
+            version = int(raw) if raw and raw.strip().isdigit() and len(raw) < 6 else None
+            if version is None or version < p.MIN_PROTOCOL_VERSION:
+                await _reply(
+                    scope, receive, send, 426, update_required_message(raw and raw[:10]), "update_required"
+                )
+                return
+        if b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
+            await _reply(scope, receive, send, 400, "Text must not contain NUL characters.", "invalid")
+            return
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > p.MAX_BODY_BYTES):
+            await _reply(
+                scope,
+                receive,
+                send,
+                413 if length.isdigit() else 400,
+                f"The request body is larger than {p.MAX_BODY_BYTES} bytes.",
+                "too_large",
+            )
+            return
+        if scope["method"] not in ("POST", "PUT", "PATCH", "DELETE"):
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if len(body) > p.MAX_BODY_BYTES:
+                await _reply(
+                    scope,
+                    receive,
+                    send,
+                    413,
+                    f"The request body is larger than {p.MAX_BODY_BYTES} bytes.",
+                    "too_large",
+                )
+                return
+            if not message.get("more_body"):
+                break
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if encoding == "gzip":
+            inflater = zlib.decompressobj(wbits=31)
+            try:
+                data = inflater.decompress(bytes(body), p.MAX_BODY_BYTES + 1)
+            except zlib.error:
+                await _reply(scope, receive, send, 400, "The gzip request body is corrupt.", "bad_encoding")
+                return
+            if len(data) > p.MAX_BODY_BYTES or inflater.unconsumed_tail:
+                await _reply(
+                    scope,
+                    receive,
+                    send,
+                    413,
+                    f"The request body is larger than {p.MAX_BODY_BYTES} bytes once decompressed.",
+                    "too_large",
+                )
+                return
+            body = bytearray(data)
+        elif encoding not in ("identity", ""):
+            await _reply(scope, receive, send, 415, "Only gzip request bodies are accepted.", "bad_encoding")
+            return
+        if _NUL_IN_JSON.search(body):
+            await _reply(scope, receive, send, 400, "Text must not contain NUL characters.", "invalid")
+            return
+        new_headers = [
+            (k, v) for k, v in scope["headers"] if k not in (b"content-encoding", b"content-length")
+        ]
+        new_headers.append((b"content-length", str(len(body)).encode()))
+        scope = {**scope, "headers": new_headers}
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _reply(scope: Scope, receive: Receive, send: Send, status: int, detail: str, code: str) -> None:
+    await JSONResponse({"detail": detail, "code": code}, status_code=status)(scope, receive, send)
+
+
+def _describe(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for e in errors[:5]:
+        where = ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "body"
+        msg = "unknown field (not accepted here)" if e.get("type") == "extra_forbidden" else e.get("msg", "")
+        parts.append(f"{where}: {msg}")
+    return "Invalid request: " + "; ".join(parts)
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    """The server application on `database_url` (default: SFA_DATABASE_URL or the SQLite file).
+    The schema must exist (sfa-server init); nothing else is kept in process memory."""
+    from sfa_server import admin, auth, feed, office, push
+    from sfa_server.db import make_engine, session_factory
+
+    app = FastAPI(
+        title="sfa-server",
+        version=str(p.PROTOCOL_VERSION),
+        description="Central server of sfa-desktop: sync feed, push commands, office approvals.",
+    )
+    engine = make_engine(database_url)
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+
+    api = APIRouter(prefix=p.API_PREFIX)
+    for module in (auth, feed, push, office, admin):
+        api.include_router(module.router)
+
+    @api.get("/health", tags=["health"])
+    def api_health(sessions: Sessions) -> dict[str, Any]:
+        return health(sessions)
+
+    app.include_router(api)
+
+    @app.get("/health", tags=["health"])
+    def health(sessions: Sessions) -> dict[str, Any]:
+        with sessions() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok", "protocol": p.PROTOCOL_VERSION, "min_protocol": p.MIN_PROTOCOL_VERSION}
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": exc.detail, "code": exc.code}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str, bytes: lambda b: "<bytes>"})
+        for e in errors:
+            e.pop("input", None)  # may echo a password back
+            e.pop("ctx", None)
+        return JSONResponse(
+            {"detail": _describe(errors), "code": "invalid", "errors": errors}, status_code=422
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(_request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", type(exc.orig).__name__)
+        return JSONResponse(
+            {"detail": "The database is unavailable; try again shortly.", "code": "unavailable"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_request: Request, exc: DataError) -> JSONResponse:
+        log.warning("a value the database cannot store: %s", type(exc.orig).__name__)
+        return JSONResponse(
+            {"detail": "A value is out of range or cannot be stored.", "code": "invalid"}, status_code=422
+        )
+
+    app.add_middleware(RequestGate)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    return app

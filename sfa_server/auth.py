@@ -1,0 +1,237 @@
+"""Sign-in routes: login (registers the device), refresh-token rotation, logout; brute-force limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from sfa_server.accounts import register_device, verify_password
+from sfa_server.deps import ApiError, CurrentUser, Sessions, token_secret
+from sfa_server.models import AuditEntry, Device, LoginAttempt, RefreshToken, User
+from sfa_server.tokens import (
+    ACCESS_TTL,
+    REFRESH_TTL,
+    hash_refresh_token,
+    issue_access_token,
+    new_refresh_token,
+)
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+LOCK_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_USERNAME = 5
+#: Per address: higher than per username, because a whole office may sit behind one NAT address.
+MAX_FAILURES_PER_IP = 20
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+    device_id: str = Field(min_length=36, max_length=36, description="UUID of this client install")
+    device_name: str = Field(default="", max_length=200)
+
+    @field_validator("device_id")
+    @classmethod
+    def _uuid(cls, v: str) -> str:
+        try:
+            return str(uuid.UUID(v))
+        except ValueError as exc:
+            raise ValueError("device_id must be a UUID") from exc
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str = Field(min_length=10, max_length=200)
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"  # noqa: S105
+    expires_in: int
+    user_id: str
+    username: str
+    role: str
+    agent_code: str | None
+    device_id: str
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _failures(session: Session, *, username: str, ip: str) -> tuple[int, int]:
+    since = _now() - LOCK_WINDOW
+    last_ok = session.execute(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.username == username, LoginAttempt.success.is_(True)
+        )
+    ).scalar_one_or_none()
+    if last_ok is not None and last_ok.tzinfo is None:
+        last_ok = last_ok.replace(tzinfo=dt.UTC)
+    user_since = max(since, last_ok) if last_ok else since
+    by_user = session.execute(
+        select(func.count()).where(
+            LoginAttempt.username == username, LoginAttempt.success.is_(False), LoginAttempt.at > user_since
+        )
+    ).scalar_one()
+    by_ip = session.execute(
+        select(func.count()).where(
+            LoginAttempt.ip == ip, LoginAttempt.success.is_(False), LoginAttempt.at > since
+        )
+    ).scalar_one()
+    return by_user, by_ip
+
+
+def _issue(session: Session, secret: str, user: User, device: Device) -> TokenPublic:
+    refresh = new_refresh_token()
+    session.add(
+        RefreshToken(
+            token_hash=hash_refresh_token(refresh),
+            user_id=user.id,
+            device_id=device.id,
+            issued_at=_now(),
+            expires_at=_now() + REFRESH_TTL,
+        )
+    )
+    return TokenPublic(
+        access_token=issue_access_token(secret, user_id=user.id, device_id=device.id),
+        refresh_token=refresh,
+        expires_in=int(ACCESS_TTL.total_seconds()),
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        agent_code=user.agent_code,
+        device_id=device.id,
+    )
+
+
+@router.post(
+    "/login",
+    response_model=TokenPublic,
+    responses={
+        401: {"description": "Wrong credentials or revoked device"},
+        429: {"description": "Too many failed attempts"},
+    },
+)
+def login(body: LoginRequest, request: Request, sessions: Sessions) -> TokenPublic:
+    ip = _client_ip(request)
+    secret = token_secret(sessions, request.app.state)
+    with sessions.begin() as session:
+        by_user, by_ip = _failures(session, username=body.username, ip=ip)
+        if by_user >= MAX_FAILURES_PER_USERNAME or by_ip >= MAX_FAILURES_PER_IP:
+            log.warning("login locked for a username/address after repeated failures")
+            raise ApiError(
+                429, "Too many failed sign-ins: wait 15 minutes and try again.", "too_many_attempts"
+            )
+        user = session.execute(select(User).where(User.username == body.username)).scalar_one_or_none()
+        ok = verify_password(user.password_hash if user else None, body.password)
+        if not ok or user is None or not user.active:
+            session.add(LoginAttempt(username=body.username, ip=ip, at=_now(), success=False))
+            failed = True
+        else:
+            failed = False
+    if failed:  # the attempt is committed before answering
+        raise ApiError(401, "Wrong username or password.", "bad_credentials")
+    with sessions.begin() as session:
+        user = session.get(User, user.id)
+        device = session.get(Device, body.device_id)
+        if device is not None and device.user_id != user.id:
+            raise ApiError(403, "This device is registered to another user.", "device_other_user")
+        if device is not None and device.revoked_at is not None:
+            raise ApiError(
+                401,
+                "This device was revoked by an administrator: its local data must be wiped.",
+                "device_revoked",
+            )
+        if device is None:
+            device = register_device(
+                session, device_id=body.device_id, user_id=user.id, name=body.device_name or "unnamed device"
+            )
+            session.add(
+                AuditEntry(
+                    actor_id=user.id,
+                    actor=user.username,
+                    action="device.register",
+                    object_type="device",
+                    object_id=device.id,
+                    details={"name": device.name},
+                )
+            )
+        session.add(LoginAttempt(username=body.username, ip=ip, at=_now(), success=True))
+        device.last_seen_at = _now()
+        return _issue(session, secret, user, device)
+
+
+@router.post("/refresh", response_model=TokenPublic, responses={401: {"description": "Token not valid"}})
+def refresh(body: RefreshRequest, request: Request, sessions: Sessions) -> TokenPublic:
+    secret = token_secret(sessions, request.app.state)
+    reused = False
+    with sessions.begin() as session:
+        # FOR UPDATE: two concurrent refreshes of one token cannot both rotate it
+        token = session.execute(
+            select(RefreshToken)
+            .where(RefreshToken.token_hash == hash_refresh_token(body.refresh_token))
+            .with_for_update()
+        ).scalar_one_or_none()
+        if token is None:
+            raise ApiError(401, "Unknown refresh token: sign in again.", "invalid_token")
+        device = session.get(Device, token.device_id)
+        user = session.get(User, token.user_id)
+        if device is None or device.revoked_at is not None:
+            raise ApiError(
+                401,
+                "This device was revoked by an administrator: its local data must be wiped.",
+                "device_revoked",
+            )
+        if token.rotated_at is not None or token.revoked_at is not None:
+            # a rotated token used again: it leaked (or a replay); end every session of the device
+            session.execute(
+                update(RefreshToken)
+                .where(RefreshToken.device_id == token.device_id, RefreshToken.revoked_at.is_(None))
+                .values(revoked_at=_now())
+            )
+            session.add(
+                AuditEntry(
+                    actor_id=token.user_id,
+                    action="token.reuse",
+                    object_type="device",
+                    object_id=token.device_id,
+                    details={},
+                )
+            )
+            reused = True
+        else:
+            expires = token.expires_at if token.expires_at.tzinfo else token.expires_at.replace(tzinfo=dt.UTC)
+            if expires < _now() or user is None or not user.active:
+                raise ApiError(401, "The session expired: sign in again.", "invalid_token")
+            token.rotated_at = _now()
+            return _issue(session, secret, user, device)
+    assert reused
+    raise ApiError(
+        401,
+        "This refresh token was already used: every session of this device is closed, sign in again.",
+        "token_reused",
+    )
+
+
+@router.post("/logout", status_code=204)
+def logout(principal: CurrentUser, sessions: Sessions) -> None:
+    with sessions.begin() as session:
+        session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.device_id == principal.device_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=_now())
+        )

@@ -1,0 +1,459 @@
+"""The one way replicated rows are written, so the change feed sees every change.
+
+Each write is stamped with (change_tx, change_seq). On PostgreSQL change_tx is the writing
+transaction's id (pg_current_xact_id) and change_seq comes from a sequence; the feed serves only
+transactions below the snapshot's xmin, so a late commit can never be skipped. On SQLite writers
+are serialised, change_tx is a counter bumped once per writing transaction (first statement,
+which takes the write lock until commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Sequence as SqlSequence
+from sqlalchemy import Table, bindparam, event, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from sfa_server.models import (
+    STREAM_MODELS,
+    Base,
+    Counter,
+    Customer,
+    PriceList,
+    PriceListItem,
+    ScopeGrant,
+    ScopeRemoval,
+    Synced,
+    Tombstone,
+)
+
+CHANGE_SEQUENCE = SqlSequence("sfa_change_seq", metadata=Base.metadata, start=1)
+CHUNK = 5000
+_TX_KEY = "sfa_change_tx"
+
+
+class ServerSession(Session):
+    """Session of the server: ORM writes of replicated rows are stamped on flush."""
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def current_tx(session: Session) -> int:
+    """The change_tx of the session's current transaction (starting one if needed)."""
+    if is_postgres(session):
+        return int(session.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one())
+    session.connection()  # autobegin
+    trans = session.get_transaction()
+    cached = session.info.get(_TX_KEY)
+    if cached is not None and cached[0] is trans:
+        return cached[1]
+    tx = _bump_counter(session, "change_tx", 1)
+    session.info[_TX_KEY] = (trans, tx)
+    return tx
+
+
+def _bump_counter(session: Session, name: str, n: int) -> int:
+    """Add n to a counter and return its new value (the last of the n values allocated)."""
+    table = Counter.__table__
+    done = session.execute(
+        update(table).where(table.c.name == name).values(value=table.c.value + n).returning(table.c.value)
+    ).scalar_one_or_none()
+    if done is not None:
+        return int(done)
+    session.execute(insert(table).values(name=name, value=n))
+    return n
+
+
+def next_counter(session: Session, name: str, n: int = 1) -> int:
+    """Allocate n values of a named counter; returns the first one."""
+    return _bump_counter(session, name, n) - n + 1
+
+
+def _seqs(session: Session, n: int) -> list[int]:
+    if n <= 0:
+        return []
+    if is_postgres(session):
+        rows = session.execute(
+            text("SELECT nextval('sfa_change_seq') FROM generate_series(1, :n)"), {"n": n}
+        ).scalars()
+        return [int(v) for v in rows]
+    last = _bump_counter(session, "change_seq", n)
+    return list(range(last - n + 1, last + 1))
+
+
+def stamp(session: Session) -> tuple[int, int]:
+    """A fresh (change_tx, change_seq) for one change in the session's transaction."""
+    tx = current_tx(session)
+    return tx, _seqs(session, 1)[0]
+
+
+def _table(stream: str) -> Table:
+    model = STREAM_MODELS.get(stream)
+    if model is None:
+        raise ValueError(f"unknown stream {stream!r}")
+    return model.__table__  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- upsert
+
+
+def upsert_rows(session: Session, stream: str, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Insert or update rows of `stream` by id (bulk), stamping each; returns the row count.
+
+    Each row maps column names to Python values (Decimal, date, ...); a row updates only the
+    columns it names. Customer rows whose agent or price list changes move scope accordingly.
+    """
+    table = _table(stream)
+    known = set(table.c.keys()) - {"change_tx", "change_seq"}
+    total = 0
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        unknown = set(row) - known
+        if unknown:
+            raise ValueError(f"{stream}: unknown column(s) {', '.join(sorted(unknown))}")
+        if not row.get("id"):
+            raise ValueError(f"{stream}: a row has no id")
+        batch.append(dict(row))
+        if len(batch) >= CHUNK:
+            total += _upsert_chunk(session, stream, table, batch)
+            batch = []
+    if batch:
+        total += _upsert_chunk(session, stream, table, batch)
+    return total
+
+
+def _upsert_chunk(session: Session, stream: str, table: Table, rows: list[dict[str, Any]]) -> int:
+    # the same id twice in a chunk would hit ON CONFLICT twice in one statement: keep the last
+    rows = list({r["id"]: r for r in rows}.values())
+    before = _customer_scope_before(session, rows) if stream == "customers" else {}
+    tx = current_tx(session)
+    pg = is_postgres(session)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(tuple(sorted(r)), []).append(r)
+    for keys, group in groups.items():
+        if _required(table) - set(keys):
+            _update_existing(session, stream, table, keys, group, tx, pg)
+            continue
+        maker = pg_insert if pg else sqlite_insert
+        if pg:
+            stmt = maker(table).values(change_tx=tx, change_seq=func.nextval("sfa_change_seq"))
+            params = group
+        else:
+            seqs = _seqs(session, len(group))
+            params = [{**r, "change_seq": s} for r, s in zip(group, seqs, strict=True)]
+            stmt = maker(table).values(change_tx=tx)
+        cols = [k for k in keys if k != "id"] + ["change_tx", "change_seq"]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.id], set_={c: stmt.excluded[c] for c in cols}
+        )
+        session.execute(stmt, params)
+    if before:
+        _customer_scope_after(session, rows, before)
+    return len(rows)
+
+
+def _required(table: Table) -> set[str]:
+    return {
+        c.name
+        for c in table.c
+        if not c.nullable
+        and c.default is None
+        and c.server_default is None
+        and c.name not in ("change_tx", "change_seq")
+    }
+
+
+def _update_existing(
+    session: Session,
+    stream: str,
+    table: Table,
+    keys: tuple[str, ...],
+    group: list[dict[str, Any]],
+    tx: int,
+    pg: bool,
+) -> None:
+    """Rows naming only some columns update existing rows; a new row must be complete."""
+    ids = [r["id"] for r in group]
+    found = set(session.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars())
+    missing = [i for i in ids if i not in found]
+    if missing:
+        absent = ", ".join(sorted(_required(table) - set(keys)))
+        raise ValueError(f"{stream}: new row {missing[0]!r} lacks required column(s) {absent}")
+    cols = [k for k in keys if k != "id"]
+    seqs = _seqs(session, len(group))
+    values = {**{c: bindparam(f"b_{c}") for c in cols}, "change_tx": tx, "change_seq": bindparam("b_seq")}
+    stmt = update(table).where(table.c.id == bindparam("b_id")).values(values)
+    session.execute(
+        stmt,
+        [
+            {**{f"b_{c}": r[c] for c in cols}, "b_id": r["id"], "b_seq": q}
+            for r, q in zip(group, seqs, strict=True)
+        ],
+    )
+
+
+def _customer_scope_before(session: Session, rows: list[dict[str, Any]]) -> dict[str, tuple]:
+    if not any("agent_id" in r or "price_list_id" in r for r in rows):
+        return {}
+    c = Customer.__table__.c
+    ids = [r["id"] for r in rows]
+    return {
+        row.id: (row.agent_id, row.price_list_id)
+        for row in session.execute(select(c.id, c.agent_id, c.price_list_id).where(c.id.in_(ids)))
+    }
+
+
+def _customer_scope_after(session: Session, rows: list[dict[str, Any]], before: dict) -> None:
+    for r in rows:
+        if r["id"] not in before:
+            new_agent, new_list = r.get("agent_id"), r.get("price_list_id")
+            if new_agent and new_list:
+                _grant_price_list_if_new(session, new_agent, new_list, except_customer=r["id"])
+            continue
+        old_agent, old_list = before[r["id"]]
+        new_agent = r.get("agent_id", old_agent)
+        new_list = r.get("price_list_id", old_list)
+        if new_agent != old_agent:
+            _customer_moved(session, r["id"], old_agent, new_agent, old_list, new_list)
+        elif new_list != old_list and new_agent:
+            _drop_price_list_if_unused(session, new_agent, old_list, except_customer=r["id"])
+            _grant_price_list_if_new(session, new_agent, new_list, except_customer=r["id"])
+
+
+# --------------------------------------------------------------------------- delete
+
+
+def owner_agents(session: Session, stream: str, ids: Sequence[str]) -> dict[str, str | None]:
+    """The agent whose scope holds each row (None = global or no owner)."""
+    from sfa_server.models import Order, Quote
+
+    cust_t = Customer.__table__
+    cust = cust_t.c
+    if stream == "users":
+        return {i: i for i in ids}
+    if stream == "customers":
+        q = select(cust.id, cust.agent_id).where(cust.id.in_(ids))
+    elif stream in ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals"):
+        t = _table(stream)
+        q = select(t.c.id, cust.agent_id).join(cust_t, cust.id == t.c.customer_id).where(t.c.id.in_(ids))
+    elif stream in ("quote_lines", "order_lines"):
+        t = _table(stream)
+        parent = (Quote if stream == "quote_lines" else Order).__table__
+        fk = t.c.quote_id if stream == "quote_lines" else t.c.order_id
+        q = (
+            select(t.c.id, cust.agent_id)
+            .join(parent, parent.c.id == fk)
+            .join(cust_t, cust.id == parent.c.customer_id)
+            .where(t.c.id.in_(ids))
+        )
+    else:
+        return dict.fromkeys(ids)
+    found = {row[0]: row[1] for row in session.execute(q)}
+    return {i: found.get(i) for i in ids}
+
+
+def delete_rows(session: Session, stream: str, ids: Iterable[str], *, agent_id: str | None = None) -> int:
+    """Delete rows and leave tombstones so clients delete them too; returns rows deleted.
+
+    agent_id limits the tombstone to one agent's clients; by default the owner of each row
+    (global streams: everyone)."""
+    table = _table(stream)
+    total = 0
+    id_list = list(dict.fromkeys(ids))
+    for start in range(0, len(id_list), CHUNK):
+        chunk = id_list[start : start + CHUNK]
+        owners = dict.fromkeys(chunk, agent_id) if agent_id else owner_agents(session, stream, chunk)
+        existing = list(session.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+        if not existing:
+            continue
+        _write_marks(session, Tombstone.__table__, [(owners.get(i), stream, i) for i in existing])
+        session.execute(table.delete().where(table.c.id.in_(existing)))
+        total += len(existing)
+    return total
+
+
+def _write_marks(session: Session, table: Table, marks: list[tuple[str | None, str, str]]) -> None:
+    """Insert tombstones / scope removals / grants: (agent_id, stream, row_id) each stamped."""
+    if not marks:
+        return
+    tx = current_tx(session)
+    seqs = _seqs(session, len(marks))
+    session.execute(
+        insert(table),
+        [
+            {"agent_id": a, "stream": s, "row_id": r, "change_tx": tx, "change_seq": q}
+            for (a, s, r), q in zip(marks, seqs, strict=True)
+        ],
+    )
+
+
+def restamp(session: Session, stream: str, ids: Sequence[str]) -> None:
+    """Give rows a new stamp (their current values travel again on the feed)."""
+    if not ids:
+        return
+    table = _table(stream)
+    tx = current_tx(session)
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        seqs = _seqs(session, len(chunk))
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(change_tx=tx, change_seq=bindparam("b_seq"))
+            .execution_options(synchronize_session=False),
+            [{"b_id": i, "b_seq": s} for i, s in zip(chunk, seqs, strict=True)],
+        )
+
+
+# --------------------------------------------------------------------------- scope moves
+
+
+def _customer_children(session: Session, customer_id: str) -> list[tuple[str, list[str]]]:
+    out = []
+    for stream in ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals"):
+        t = _table(stream)
+        out.append(
+            (stream, list(session.execute(select(t.c.id).where(t.c.customer_id == customer_id)).scalars()))
+        )
+    quotes = dict(out)["quotes"]
+    orders = dict(out)["orders"]
+    ql, ol = _table("quote_lines"), _table("order_lines")
+    out.append(
+        (
+            "quote_lines",
+            list(session.execute(select(ql.c.id).where(ql.c.quote_id.in_(quotes))).scalars())
+            if quotes
+            else [],
+        )
+    )
+    out.append(
+        (
+            "order_lines",
+            list(session.execute(select(ol.c.id).where(ol.c.order_id.in_(orders))).scalars())
+            if orders
+            else [],
+        )
+    )
+    return out
+
+
+def reassign_customer(session: Session, customer_id: str, new_agent_id: str | None) -> None:
+    """Move a customer (and its contacts, addresses, open items, quotes, orders, activities,
+    deals) to another agent: the old agent's clients get removals, the new agent's the rows."""
+    c = Customer.__table__.c
+    row = session.execute(select(c.agent_id, c.price_list_id).where(c.id == customer_id)).one_or_none()
+    if row is None:
+        raise ValueError(f"unknown customer {customer_id!r}")
+    old_agent, price_list = row
+    if old_agent == new_agent_id:
+        return
+    tx, seq = stamp(session)
+    session.execute(
+        update(Customer.__table__)
+        .where(c.id == customer_id)
+        .values(
+            agent_id=new_agent_id,
+            row_version=func.coalesce(c.row_version, 0) + 1,
+            change_tx=tx,
+            change_seq=seq,
+        )
+    )
+    _customer_moved(session, customer_id, old_agent, new_agent_id, price_list, price_list)
+
+
+def _customer_moved(
+    session: Session,
+    customer_id: str,
+    old_agent: str | None,
+    new_agent: str | None,
+    old_list: str | None,
+    new_list: str | None,
+) -> None:
+    children = _customer_children(session, customer_id)
+    if old_agent:
+        marks = [(old_agent, "customers", customer_id)]
+        marks += [(old_agent, s, i) for s, ids in children for i in ids]
+        _write_marks(session, ScopeRemoval.__table__, marks)
+        _drop_price_list_if_unused(session, old_agent, old_list, except_customer=customer_id)
+    for stream, ids in children:
+        restamp(session, stream, ids)
+    # the customer row itself was stamped by its writer (upsert or reassign_customer)
+    if new_agent:
+        _grant_price_list_if_new(session, new_agent, new_list, except_customer=customer_id)
+
+
+def _list_in_agent_scope(session: Session, agent_id: str, price_list_id: str, except_customer: str) -> bool:
+    c, pl = Customer.__table__.c, PriceList.__table__.c
+    if session.execute(select(pl.is_base).where(pl.id == price_list_id)).scalar_one_or_none():
+        return True
+    return (
+        session.execute(
+            select(c.id)
+            .where(c.agent_id == agent_id, c.price_list_id == price_list_id, c.id != except_customer)
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def _price_list_rows(session: Session, price_list_id: str) -> list[tuple[str, str]]:
+    it = PriceListItem.__table__.c
+    exists = session.execute(
+        select(PriceList.__table__.c.id).where(PriceList.__table__.c.id == price_list_id)
+    ).first()
+    if exists is None:
+        return []
+    items = session.execute(select(it.id).where(it.price_list_id == price_list_id)).scalars()
+    return [("price_lists", price_list_id)] + [("price_list_items", i) for i in items]
+
+
+def _drop_price_list_if_unused(
+    session: Session, agent_id: str, price_list_id: str | None, *, except_customer: str
+) -> None:
+    if not price_list_id or _list_in_agent_scope(session, agent_id, price_list_id, except_customer):
+        return
+    _write_marks(
+        session,
+        ScopeRemoval.__table__,
+        [(agent_id, s, i) for s, i in _price_list_rows(session, price_list_id)],
+    )
+
+
+def _grant_price_list_if_new(
+    session: Session, agent_id: str, price_list_id: str | None, *, except_customer: str
+) -> None:
+    if not price_list_id or _list_in_agent_scope(session, agent_id, price_list_id, except_customer):
+        return
+    _write_marks(
+        session, ScopeGrant.__table__, [(agent_id, s, i) for s, i in _price_list_rows(session, price_list_id)]
+    )
+
+
+# --------------------------------------------------------------------------- ORM writes
+
+
+@event.listens_for(ServerSession, "before_flush")
+def _stamp_orm_writes(session: Session, flush_context: Any, instances: Any) -> None:
+    """ORM objects of replicated tables get a stamp; deleted ones leave a tombstone."""
+    dirty = [o for o in session.dirty if isinstance(o, Synced) and session.is_modified(o)]
+    new = [o for o in session.new if isinstance(o, Synced)]
+    deleted = [o for o in session.deleted if isinstance(o, Synced)]
+    if not (dirty or new or deleted):
+        return
+    tx = current_tx(session)
+    seqs = iter(_seqs(session, len(dirty) + len(new)))
+    for obj in (*new, *dirty):
+        obj.change_tx, obj.change_seq = tx, next(seqs)
+    by_stream: dict[str, list[str]] = {}
+    for obj in deleted:
+        by_stream.setdefault(obj.__stream__, []).append(obj.id)
+    for stream, ids in by_stream.items():
+        owners = owner_agents(session, stream, ids)
+        _write_marks(session, Tombstone.__table__, [(owners.get(i), stream, i) for i in ids])

@@ -1,0 +1,138 @@
+"""sfa-server command line: init, create-user, serve, import (ERP CSV), demo-data."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+DELEGATED = {
+    "import": ("sfa_server.erp_import", "Import CSV exports of the ERP"),
+    "demo-data": ("sfa_server.demo_data", "Load a generated demo wholesaler"),
+}
+
+
+def _url_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL or SQLite file path "
+        "(default: $SFA_DATABASE_URL or the SQLite file in the user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sfa-server", description="The sfa-desktop central server.")
+    subs = parser.add_subparsers(dest="command", required=True)
+    init = subs.add_parser("init", help="Create or migrate the database")
+    _url_arg(init)
+    cu = subs.add_parser("create-user", help="Create an agent, office or admin user")
+    _url_arg(cu)
+    cu.add_argument("--username", required=True)
+    cu.add_argument("--role", required=True, choices=("agent", "office", "admin"))
+    cu.add_argument("--full-name")
+    cu.add_argument("--agent-code", help="agents only, e.g. AG07")
+    cu.add_argument("--max-line-discount", help="percent, e.g. 15")
+    cu.add_argument("--max-avg-discount", help="percent, e.g. 10")
+    cu.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    serve = subs.add_parser("serve", help="Run the HTTP server")
+    _url_arg(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--workers", type=int, default=1)
+    for name, (module_name, help_text) in DELEGATED.items():
+        sub = subs.add_parser(name, help=help_text)
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:  # the module may be absent from a trimmed install
+            sub.set_defaults(delegate_error=f"{name} is not available: {exc}")
+            continue
+        module.add_arguments(sub)
+        sub.set_defaults(delegate=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    if getattr(args, "delegate_error", None):
+        print(args.delegate_error, file=sys.stderr)
+        return 2
+    if getattr(args, "delegate", None) is not None:
+        return int(args.delegate.run(args) or 0)
+    if args.command == "init":
+        from sfa_server.db import database_url, init_database
+
+        init_database(args.database_url).dispose()
+        print(f"database ready: {_safe_url(database_url(args.database_url))}")
+        return 0
+    if args.command == "create-user":
+        return _create_user(args)
+    if args.command == "serve":
+        return _serve(args)
+    return 2
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from sfa_server.accounts import AccountError, create_user
+    from sfa_server.db import make_engine, session_factory
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat: ") != password:
+            print("the passwords differ", file=sys.stderr)
+            return 1
+    engine = make_engine(args.database_url)
+    try:
+        with session_factory(engine).begin() as session:
+            uid = create_user(
+                session,
+                username=args.username,
+                password=password,
+                role=args.role,
+                full_name=args.full_name,
+                agent_code=args.agent_code,
+                max_line_discount=args.max_line_discount,
+                max_avg_discount=args.max_avg_discount,
+            )
+    except AccountError as exc:
+        print(f"cannot create the user: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"created {args.role} {args.username} ({uid})")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sfa_server.db import database_url
+
+    # workers are separate processes: they find the database through the environment
+    os.environ["SFA_DATABASE_URL"] = database_url(args.database_url)
+    uvicorn.run(
+        "sfa_server.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=max(1, args.workers),
+        proxy_headers=True,
+        log_level="info",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""Request dependencies in one place: database sessions and the authenticated caller."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from sfa_server.models import Device, ServerSecret, User
+from sfa_server.tokens import TokenError, read_access_token
+
+
+class ApiError(HTTPException):
+    """An HTTP error with a machine code next to the message: {"detail": ..., "code": ...}."""
+
+    def __init__(self, status: int, detail: str, code: str | None = None) -> None:
+        super().__init__(status_code=status, detail=detail)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    user_id: str
+    username: str
+    role: str
+    agent_code: str | None
+    device_id: str
+    max_line_discount: Decimal | None
+    max_avg_discount: Decimal | None
+    number_block: tuple[int, int]
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role == "agent"
+
+    @property
+    def scope_agent(self) -> str | None:
+        """The agent whose scope bounds this caller (None: office and admin see everything)."""
+        return self.user_id if self.role == "agent" else None
+
+
+def get_sessions(request: Request) -> sessionmaker[Session]:
+    return request.app.state.sessions
+
+
+Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
+
+
+def token_secret(sessions: sessionmaker[Session], state: object | None = None) -> str:
+    """The signing key lives in the database (every worker agrees); a worker may keep a copy."""
+    from sfa_server.db import TOKEN_SECRET
+
+    cached = getattr(state, "token_secret", None)
+    if cached:
+        return cached
+    with sessions() as session:
+        row = session.get(ServerSecret, TOKEN_SECRET)
+        if row is None:
+            raise ApiError(503, "The server is not initialised: run 'sfa-server init'.", "not_initialised")
+        if state is not None:
+            state.token_secret = row.value
+        return row.value
+
+
+def get_principal(request: Request, sessions: Sessions) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(401, "Sign in first: this request needs an access token.", "not_authenticated")
+    try:
+        claims = read_access_token(token_secret(sessions, request.app.state), token.strip())
+    except TokenError as exc:
+        raise ApiError(
+            401, f"The access token is not valid ({exc}): refresh it or sign in again.", "invalid_token"
+        ) from exc
+    with sessions.begin() as session:
+        row = session.get(Device, claims.device_id)
+        user = session.get(User, claims.user_id)
+        if row is None or user is None or row.user_id != user.id:
+            raise ApiError(401, "Unknown device or user: sign in again.", "invalid_token")
+        if row.revoked_at is not None:
+            raise ApiError(
+                401,
+                "This device was revoked by an administrator: its local data must be wiped.",
+                "device_revoked",
+            )
+        if not user.active:
+            raise ApiError(401, "This account is disabled.", "user_disabled")
+        now = dt.datetime.now(dt.UTC)
+        last = row.last_seen_at
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=dt.UTC)
+        if last is None or (now - last).total_seconds() > 60:
+            row.last_seen_at = now
+        return Principal(
+            user.id,
+            user.username,
+            user.role,
+            user.agent_code,
+            row.id,
+            user.max_line_discount,
+            user.max_avg_discount,
+            (row.number_block_start, row.number_block_end),
+        )
+
+
+CurrentUser = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: str):
+    def check(principal: CurrentUser) -> Principal:
+        if principal.role not in roles:
+            raise ApiError(403, f"This needs the {' or '.join(roles)} role.", "forbidden")
+        return principal
+
+    return check
+
+
+OfficeUser = Annotated[Principal, Depends(require_roles("office", "admin"))]
+AdminUser = Annotated[Principal, Depends(require_roles("admin"))]

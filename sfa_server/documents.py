@@ -1,0 +1,437 @@
+"""Push handlers for quotes and orders: server re-pricing, numbering, approval, status changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sfa_desktop.domain import approval, lifecycle, numbering
+from sfa_desktop.domain.money import round_to
+from sfa_desktop.sync import protocol as p
+from sfa_server.accounts import device_owns_number, renew_block_if_low
+from sfa_server.changes import next_counter
+from sfa_server.commands import (
+    Rejected,
+    customer_in_scope,
+    date_field,
+    id_field,
+    require_agent,
+    setting,
+    text_field,
+    today,
+)
+from sfa_server.deps import Principal
+from sfa_server.models import AuditEntry, Customer, Order, OrderLine, Quote, QuoteLine, utcnow
+from sfa_server.pricing import PricedLine, line_public, line_row, parse_lines, price_lines
+
+OPEN_ORDER_STATUSES = ("submitted", "pending_approval", "approved")
+
+
+# --------------------------------------------------------------------------- numbering
+
+
+def _number_taken(session: Session, number: str) -> bool:
+    return (
+        session.execute(select(Quote.id).where(Quote.number == number)).first() is not None
+        or session.execute(select(Order.id).where(Order.number == number)).first() is not None
+    )
+
+
+def assign_number(session: Session, principal: Principal, kind: str, proposed: Any) -> tuple[str, bool]:
+    """The document number: the client's proposal when it is from a block this device was given
+    and unused, else one the server assigns (block 0). Returns (number, proposal_accepted)."""
+    year = today().year
+    code = principal.agent_code or "XX"
+    if isinstance(proposed, str) and proposed:
+        number = proposed.strip().upper()
+        try:
+            p_kind, p_code, p_year, seq = numbering.parse_document_number(number)
+        except ValueError:
+            p_kind = None
+        if (
+            p_kind == kind
+            and p_code == code
+            and 2000 <= p_year <= year + 1
+            and device_owns_number(session, principal.device_id, seq)
+            and not _number_taken(session, number)
+        ):
+            renew_block_if_low(session, principal.device_id, seq)
+            return number, True
+    while True:
+        seq = next_counter(session, f"server_number:{kind}:{code}:{year}")
+        number = numbering.format_document_number(kind, code, year, seq)
+        if not _number_taken(session, number):
+            return number, not proposed
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def _quote_public(q: Quote, priced: list[PricedLine] | None = None) -> dict[str, Any]:
+    out = {
+        "quote_id": q.id,
+        "number": q.number,
+        "status": q.status,
+        "revision": q.revision,
+        "taxable_total": str(q.taxable_total),
+        "vat_total": str(q.vat_total),
+        "grand_total": str(q.grand_total),
+    }
+    if priced is not None:
+        out["lines"] = [line_public(x) for x in priced]
+    return out
+
+
+def _load_quote(session: Session, principal: Principal, quote_id: str) -> Quote:
+    quote = session.get(Quote, quote_id, with_for_update=True)
+    if quote is None:
+        raise Rejected("not_found", f"quote {quote_id[:40]} is unknown", record=False)
+    customer_in_scope(session, principal, quote.customer_id)
+    return quote
+
+
+def _is_latest(session: Session, quote: Quote) -> bool:
+    return session.execute(select(Quote.id).where(Quote.previous_revision_id == quote.id)).first() is None
+
+
+def _write_lines(
+    session: Session, model: type, doc_field: str, doc_id: str, priced: list[PricedLine]
+) -> None:
+    keep = set()
+    for x in priced:
+        row = line_row(doc_field, doc_id, x)
+        keep.add(row["id"])
+        obj = session.get(model, row["id"])
+        if obj is None:
+            session.add(model(**row))
+        else:
+            for k, v in row.items():
+                setattr(obj, k, v)
+    for old in session.execute(select(model).where(getattr(model, doc_field) == doc_id)).scalars():
+        if old.id not in keep:
+            session.delete(old)
+
+
+def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
+    require_agent(principal)
+    pl = cmd.payload
+    quote_id, customer_id = id_field(pl, "quote_id"), id_field(pl, "customer_id")
+    customer = customer_in_scope(session, principal, customer_id)
+    if customer.status == "blocked":
+        raise Rejected("customer_blocked", f"{customer.name} is blocked by the office: no new quotes")
+    lines = parse_lines(pl.get("lines"))
+    quote = session.get(Quote, quote_id, with_for_update=True)
+    previous: dict[str, Decimal] = {}
+    if quote is not None:
+        if quote.customer_id != customer_id:
+            raise Rejected("invalid", "a saved quote cannot move to another customer: make a new quote")
+        customer_in_scope(session, principal, quote.customer_id)
+        if not lifecycle.can_edit_quote(quote.status, _is_latest(session, quote)):
+            raise Rejected(
+                "illegal_transition",
+                f"quote {quote.number} is {quote.status}: only the latest "
+                "draft can be changed (make a revision)",
+            )
+        previous = {
+            ln.product_id: ln.unit_price
+            for ln in session.execute(select(QuoteLine).where(QuoteLine.quote_id == quote_id)).scalars()
+        }
+    priced, totals, _doc = price_lines(
+        session,
+        customer=customer,
+        lines=lines,
+        on=today(),
+        document_discount=text_field(pl, "document_discount", max_len=80),
+    )
+    valid_until = date_field(pl, "valid_until") or (
+        today() + dt.timedelta(days=int(setting(session, "quote_validity_days", 30)))
+    )
+    now = utcnow()
+    number_changed = False
+    if quote is None:
+        number, accepted = assign_number(session, principal, "Q", pl.get("number"))
+        number_changed = not accepted
+        quote = Quote(
+            id=quote_id,
+            number=number,
+            customer_id=customer_id,
+            agent_id=principal.user_id,
+            status=lifecycle.QuoteStatus.DRAFT.value,
+            revision=1,
+            currency="EUR",
+            created_at=now,
+        )
+        session.add(quote)
+    quote.document_discount = text_field(pl, "document_discount", max_len=80)
+    quote.notes = text_field(pl, "notes", max_len=4000)
+    quote.customer_reference = text_field(pl, "customer_reference", max_len=200)
+    quote.valid_until, quote.priced_on, quote.updated_at = valid_until, today(), now
+    quote.taxable_total, quote.vat_total = totals.taxable_total, totals.vat_total
+    quote.grand_total = totals.grand_total
+    session.flush()
+    _write_lines(session, QuoteLine, "quote_id", quote_id, priced)
+    repriced = [x for x in priced if x.product.id in previous and previous[x.product.id] != x.price.price]
+    server = _quote_public(quote, priced)
+    if repriced or number_changed:
+        reasons = [
+            f"the price of {x.product.sku} changed from {previous[x.product.id]} to {x.price.price}"
+            for x in repriced
+        ]
+        if number_changed:
+            reasons.append(f"the quote was numbered {quote.number}")
+        return p.CommandResult(
+            cmd.id, p.CHANGED, "; ".join(reasons), "price_changed" if repriced else "renumbered", server
+        )
+    return p.CommandResult(cmd.id, p.APPLIED, server=server)
+
+
+def _quote_status(session: Session, principal: Principal, cmd: p.Command, target: str) -> p.CommandResult:
+    require_agent(principal)
+    quote = _load_quote(session, principal, id_field(cmd.payload, "quote_id"))
+    reason = text_field(cmd.payload, "reason", max_len=1000) if target == "lost" else None
+    try:
+        new = lifecycle.quote_transition(
+            quote.status, target, lost_reason=reason, today=today(), valid_until=quote.valid_until
+        )
+    except lifecycle.TransitionError as exc:
+        raise Rejected("illegal_transition", f"quote {quote.number}: {exc}") from exc
+    quote.status, quote.updated_at = new.value, utcnow()
+    if reason:
+        quote.lost_reason = reason
+    return p.CommandResult(cmd.id, p.APPLIED, server=_quote_public(quote))
+
+
+def quote_send(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
+    return _quote_status(session, principal, cmd, "sent")
+
+
+def quote_accept(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
+    return _quote_status(session, principal, cmd, "accepted")
+
+
+def quote_lose(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
+    return _quote_status(session, principal, cmd, "lost")
+
+
+def quote_revise(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
+    require_agent(principal)
+    old = _load_quote(session, principal, id_field(cmd.payload, "quote_id"))
+    new_id = id_field(cmd.payload, "new_quote_id")
+    if not lifecycle.can_revise_quote(old.status, _is_latest(session, old)):
+        raise Rejected(
+            "illegal_transition",
+            f"quote {old.number} is {old.status}: only the latest sent, lost or expired quote can be revised",
+        )
+    if session.get(Quote, new_id) is not None:
+        raise Rejected("conflict", f"quote {new_id[:40]} already exists")
+    number, accepted = assign_number(session, principal, "Q", cmd.payload.get("number"))
+    now = utcnow()
+    new = Quote(
+        id=new_id,
+        number=number,
+        customer_id=old.customer_id,
+        agent_id=principal.user_id,
+        status="draft",
+        revision=old.revision + 1,
+        previous_revision_id=old.id,
+        valid_until=old.valid_until,
+        currency=old.currency,
+        document_discount=old.document_discount,
+        notes=old.notes,
+        customer_reference=old.customer_reference,
+        taxable_total=old.taxable_total,
+        vat_total=old.vat_total,
+        grand_total=old.grand_total,
+        created_at=now,
+        updated_at=now,
+        priced_on=old.priced_on,
+    )
+    session.add(new)
+    for ln in session.execute(select(QuoteLine).where(QuoteLine.quote_id == old.id)).scalars():
+        data = {c: getattr(ln, c) for c in p.STREAMS["quote_lines"].field_names}
+        data.update(id=f"{new_id}-{ln.line_no:03d}", quote_id=new_id)
+        session.add(QuoteLine(**data))
+    session.flush()
+    server = _quote_public(new)
+    if not accepted:
+        return p.CommandResult(cmd.id, p.CHANGED, f"the revision was numbered {number}", "renumbered", server)
+    return p.CommandResult(cmd.id, p.APPLIED, server=server)
+
+
+# --------------------------------------------------------------------------- orders
+
+
+def customer_credit(
+    session: Session, customer: Customer, *, exclude_order: str | None = None
+) -> approval.CustomerCredit:
+    stmt = select(func.coalesce(func.sum(Order.grand_total), 0)).where(
+        Order.customer_id == customer.id, Order.status.in_(OPEN_ORDER_STATUSES)
+    )
+    if exclude_order:
+        stmt = stmt.where(Order.id != exclude_order)
+    open_total = Decimal(str(session.execute(stmt).scalar_one()))
+    return approval.CustomerCredit(
+        credit_limit=customer.credit_limit or None,
+        balance=customer.balance,
+        open_orders_total=open_total,
+        overdue_amount=customer.overdue_amount,
+        status=customer.status,
+    )
+
+
+def approval_policy(session: Session, principal: Principal) -> approval.ApprovalPolicy:
+    policy = approval.ApprovalPolicy.from_settings(setting(session, "approval_policy", {}) or {})
+    return policy.for_agent(
+        max_line_discount=principal.max_line_discount, max_average_discount=principal.max_avg_discount
+    )
+
+
+def _honoured_quote(
+    session: Session, principal: Principal, quote_id: str, customer_id: str
+) -> tuple[Quote, dict[str, tuple]]:
+    quote = _load_quote(session, principal, quote_id)
+    if quote.customer_id != customer_id:
+        raise Rejected("invalid", f"quote {quote.number} is for another customer")
+    try:
+        new_status = lifecycle.check_quote_conversion(
+            quote.status,
+            valid_until=quote.valid_until,
+            today=today(),
+            is_latest_revision=_is_latest(session, quote),
+        )
+    except lifecycle.TransitionError as exc:
+        raise Rejected("illegal_transition", f"quote {quote.number}: {exc}") from exc
+    quote.status = new_status.value
+    honoured = {}
+    for ln in session.execute(select(QuoteLine).where(QuoteLine.quote_id == quote.id)).scalars():
+        from sfa_desktop.domain.discounts import parse_discount
+
+        net = round_to(parse_discount(ln.discount).apply(ln.unit_price), 4)
+        honoured[ln.product_id] = (ln.unit_price, ln.price_list_id, ln.price_list_version, net)
+    return quote, honoured
+
+
+def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
+    require_agent(principal)
+    pl = cmd.payload
+    order_id, customer_id = id_field(pl, "order_id"), id_field(pl, "customer_id")
+    customer = customer_in_scope(session, principal, customer_id, for_update=True)
+    if customer.status == "blocked":
+        raise Rejected(
+            "customer_blocked", f"{customer.name} is blocked by the office: orders are not accepted"
+        )
+    if session.get(Order, order_id) is not None:
+        raise Rejected("conflict", f"order {order_id[:40]} was already submitted")
+    lines = parse_lines(pl.get("lines"))
+    if not lines:
+        raise Rejected("invalid", "an order needs at least one line")
+    quote, honoured = (None, None)
+    quote_id = text_field(pl, "quote_id", max_len=100)
+    if quote_id:
+        quote, honoured = _honoured_quote(session, principal, quote_id, customer_id)
+    priced, totals, doc_discount = price_lines(
+        session,
+        customer=customer,
+        lines=lines,
+        on=today(),
+        honoured=honoured,
+        document_discount=text_field(pl, "document_discount", max_len=80),
+    )
+    reasons = approval.evaluate_order(
+        lines=[
+            approval.OrderLineForApproval(
+                sku=x.product.sku,
+                quantity=x.request.quantity,
+                list_price=x.price.price,
+                unit_price=x.price.price,
+                discount=x.discount,
+                unit_cost=x.product.cost,
+                quote_price=x.quote_price,
+                vat_rate=x.product.vat_rate,
+            )
+            for x in priced
+        ],
+        document_discount=doc_discount,
+        customer=customer_credit(session, customer),
+        policy=approval_policy(session, principal),
+    )
+    status = lifecycle.order_transition("submitted", "pending_approval" if reasons else "approved").value
+    number, accepted = assign_number(session, principal, "O", pl.get("number"))
+    now = utcnow()
+    order = Order(
+        id=order_id,
+        number=number,
+        customer_id=customer_id,
+        agent_id=principal.user_id,
+        quote_id=quote.id if quote else None,
+        status=status,
+        currency="EUR",
+        document_discount=text_field(pl, "document_discount", max_len=80),
+        notes=text_field(pl, "notes", max_len=4000),
+        customer_reference=text_field(pl, "customer_reference", max_len=200),
+        taxable_total=totals.taxable_total,
+        vat_total=totals.vat_total,
+        grand_total=totals.grand_total,
+        approval_reasons=[r.to_dict() for r in reasons] or None,
+        created_at=now,
+        updated_at=now,
+        created_by=principal.user_id,
+    )
+    session.add(order)
+    session.flush()
+    for x in priced:
+        row = line_row("order_id", order_id, x)
+        session.add(OrderLine(**row, list_price=x.price.price, unit_cost=x.product.cost))
+    session.add(
+        AuditEntry(
+            actor_id=principal.user_id,
+            actor=principal.username,
+            action="order.submit",
+            object_type="order",
+            object_id=order_id,
+            details={"number": number, "status": status, "reasons": [r.message for r in reasons]},
+        )
+    )
+    server = {
+        "order_id": order_id,
+        "number": number,
+        "status": status,
+        "taxable_total": str(totals.taxable_total),
+        "vat_total": str(totals.vat_total),
+        "grand_total": str(totals.grand_total),
+        "approval_reasons": [r.to_dict() for r in reasons],
+        "lines": [line_public(x) for x in priced],
+    }
+    if not accepted:
+        return p.CommandResult(cmd.id, p.CHANGED, f"the order was numbered {number}", "renumbered", server)
+    return p.CommandResult(cmd.id, p.APPLIED, server=server)
+
+
+def order_cancel(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
+    require_agent(principal)
+    order_id = id_field(cmd.payload, "order_id")
+    order = session.get(Order, order_id, with_for_update=True)
+    if order is None:
+        raise Rejected("not_found", f"order {order_id[:40]} is unknown", record=False)
+    customer_in_scope(session, principal, order.customer_id)
+    reason = text_field(cmd.payload, "reason", max_len=1000)
+    try:
+        order.status = lifecycle.order_transition(order.status, "cancelled").value
+    except lifecycle.TransitionError as exc:
+        raise Rejected("illegal_transition", f"order {order.number}: {exc}") from exc
+    order.decision_note, order.updated_at = reason, utcnow()
+    session.add(
+        AuditEntry(
+            actor_id=principal.user_id,
+            actor=principal.username,
+            action="order.cancel",
+            object_type="order",
+            object_id=order.id,
+            details={"reason": reason},
+        )
+    )
+    return p.CommandResult(cmd.id, p.APPLIED, server={"order_id": order.id, "status": order.status})

@@ -1,0 +1,158 @@
+"""POST /sync/push: business commands, each applied exactly once in its own transaction together
+with the record of its id; a replay returns the stored answer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from sfa_desktop.sync import protocol as p
+from sfa_server import customer_commands, documents
+from sfa_server.commands import Rejected
+from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
+from sfa_server.models import AppliedCommand
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/sync", tags=["sync"])
+
+Handler = Callable[[Session, Principal, p.Command], p.CommandResult]
+HANDLERS: dict[str, Handler] = {
+    "quote.save": documents.quote_save,
+    "quote.send": documents.quote_send,
+    "quote.accept": documents.quote_accept,
+    "quote.lose": documents.quote_lose,
+    "quote.revise": documents.quote_revise,
+    "order.submit": documents.order_submit,
+    "order.cancel": documents.order_cancel,
+    "customer.update": customer_commands.customer_update,
+    "prospect.create": customer_commands.prospect_create,
+    "activity.log": customer_commands.activity_log,
+    "deal.save": customer_commands.deal_save,
+}
+assert set(HANDLERS) == set(p.COMMANDS), "every protocol command needs a handler"
+
+
+class PushRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    commands: list[dict[str, Any]] = Field(max_length=p.MAX_PUSH_COMMANDS)
+
+
+class PushResponse(BaseModel):
+    results: list[dict[str, Any]]
+
+
+def _stored(session: Session, principal: Principal, command_id: str) -> dict[str, Any] | None:
+    row = session.get(AppliedCommand, command_id)
+    if row is None:
+        return None
+    if row.user_id != principal.user_id:
+        return p.CommandResult(
+            command_id, p.REJECTED, "this command id was used by another user", "conflict"
+        ).to_wire()
+    return row.result
+
+
+def _record(session: Session, principal: Principal, cmd: p.Command, result: p.CommandResult) -> None:
+    session.add(
+        AppliedCommand(
+            command_id=cmd.id,
+            user_id=principal.user_id,
+            device_id=principal.device_id,
+            type=cmd.type,
+            result=result.to_wire(),
+        )
+    )
+    session.flush()
+
+
+def apply_command(
+    sessions: sessionmaker[Session], principal: Principal, cmd: p.Command, answers: dict[str, str]
+) -> dict[str, Any]:
+    """Apply one command exactly once; `answers` maps earlier command ids of the batch to status."""
+    with sessions.begin() as session:
+        stored = _stored(session, principal, cmd.id)
+    if stored is not None:
+        return stored
+    for dep in cmd.depends_on:
+        status = answers.get(dep)
+        if status is None:
+            with sessions.begin() as session:
+                prior = _stored(session, principal, dep)
+            status = prior["status"] if prior else None
+        if status is None:
+            return p.CommandResult(
+                cmd.id,
+                p.REJECTED,
+                "a command this one depends on has not reached the server yet",
+                "dependency_missing",
+            ).to_wire()
+        if status == p.REJECTED:
+            result = p.CommandResult(
+                cmd.id, p.REJECTED, "a command this one depends on was rejected", "dependency_rejected"
+            )
+            return _record_rejection(sessions, principal, cmd, result)
+    for attempt in range(3):
+        try:
+            with sessions.begin() as session:
+                result = HANDLERS[cmd.type](session, principal, cmd)
+                _record(session, principal, cmd, result)
+            return result.to_wire()
+        except Rejected as rej:
+            result = p.CommandResult(cmd.id, p.REJECTED, rej.reason, rej.code)
+            if not rej.record:
+                return result.to_wire()
+            return _record_rejection(sessions, principal, cmd, result)
+        except IntegrityError:
+            # a concurrent replay of the same id won the race: answer from its record; else a
+            # unique value (a document number) was taken meanwhile: apply again
+            with sessions.begin() as session:
+                stored = _stored(session, principal, cmd.id)
+            if stored is not None:
+                return stored
+            if attempt == 2:
+                raise
+            log.info("command %s clashed on a unique value; applying it again", cmd.type)
+    raise AssertionError("unreachable")
+
+
+def _record_rejection(
+    sessions: sessionmaker[Session], principal: Principal, cmd: p.Command, result: p.CommandResult
+) -> dict[str, Any]:
+    try:
+        with sessions.begin() as session:
+            _record(session, principal, cmd, result)
+    except IntegrityError:
+        with sessions.begin() as session:
+            stored = _stored(session, principal, cmd.id)
+        return stored or result.to_wire()
+    return result.to_wire()
+
+
+@router.post(
+    "/push",
+    response_model=PushResponse,
+    responses={422: {"description": "A command envelope is not valid: nothing was applied"}},
+)
+def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> PushResponse:
+    """Apply the commands in order; each answer is applied, changed or rejected (with a reason)."""
+    commands = []
+    for i, doc in enumerate(body.commands):
+        try:
+            commands.append(p.decode_command(doc, f"command {i}"))
+        except p.ProtocolError as exc:
+            raise ApiError(422, f"Invalid request: {exc}. Nothing was applied.", "invalid") from exc
+    if len({c.id for c in commands}) != len(commands):
+        raise ApiError(422, "Invalid request: the same command id appears twice in one push.", "invalid")
+    answers: dict[str, str] = {}
+    results = []
+    for cmd in commands:
+        wire = apply_command(sessions, principal, cmd, answers)
+        answers[cmd.id] = wire["status"]
+        results.append(wire)
+    return PushResponse(results=results)

@@ -1,0 +1,56 @@
+"""What each caller may see: the scope predicate of every stream (feed, checksums, push checks)."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, Table, exists, or_, select, true
+
+from sfa_server.models import STREAM_MODELS, Customer, Order, PriceList, Quote
+
+CUSTOMER_CHILDREN = ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals")
+
+
+def table_of(stream: str) -> Table:
+    return STREAM_MODELS[stream].__table__  # type: ignore[attr-defined]
+
+
+def my_customers(agent_id: str) -> Select:
+    c = Customer.__table__.c
+    return select(c.id).where(c.agent_id == agent_id)
+
+
+def my_price_lists(agent_id: str) -> Select:
+    """Base lists and lists used by one of the agent's customers: one probe of the
+    (agent_id, price_list_id) index per price list, whatever the number of customers."""
+    c, pl = Customer.__table__.c, PriceList.__table__.c
+    used = exists().where(c.agent_id == agent_id, c.price_list_id == pl.id)
+    return select(pl.id).where(or_(pl.is_base.is_(True), used))
+
+
+def scope_clause(stream: str, *, agent_id: str | None, user_id: str) -> ColumnElement[bool]:
+    """Rows of `stream` visible to the caller. agent_id None = office/admin (everything)."""
+    t = table_of(stream)
+    if stream == "users":
+        return t.c.id == user_id
+    if agent_id is None or stream in (
+        "settings",
+        "warehouses",
+        "products",
+        "product_documents",
+        "stock_levels",
+    ):
+        return true()
+    if stream == "price_lists":
+        return t.c.id.in_(my_price_lists(agent_id))
+    if stream == "price_list_items":
+        return t.c.price_list_id.in_(my_price_lists(agent_id))
+    if stream == "customers":
+        return t.c.agent_id == agent_id
+    if stream in CUSTOMER_CHILDREN:
+        return t.c.customer_id.in_(my_customers(agent_id))
+    if stream == "quote_lines":
+        q = Quote.__table__.c
+        return t.c.quote_id.in_(select(q.id).where(q.customer_id.in_(my_customers(agent_id))))
+    if stream == "order_lines":
+        o = Order.__table__.c
+        return t.c.order_id.in_(select(o.id).where(o.customer_id.in_(my_customers(agent_id))))
+    raise ValueError(f"no scope rule for stream {stream!r}")

@@ -1,0 +1,66 @@
+"""Access tokens (HMAC-signed, short-lived) and refresh tokens (random, stored hashed, rotating)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+
+ACCESS_TTL = dt.timedelta(minutes=15)
+REFRESH_TTL = dt.timedelta(days=30)
+
+
+class TokenError(ValueError):
+    """The token is malformed, forged or expired."""
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: str
+    device_id: str
+    expires: int
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def issue_access_token(secret: str, *, user_id: str, device_id: str, now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.UTC)
+    body = {"sub": user_id, "dev": device_id, "exp": int((now + ACCESS_TTL).timestamp())}
+    payload = _b64(json.dumps(body, separators=(",", ":")).encode())
+    sig = hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest()
+    return f"{payload}.{_b64(sig)}"
+
+
+def read_access_token(secret: str, token: str, *, now: dt.datetime | None = None) -> AccessClaims:
+    try:
+        payload, sig = token.split(".")
+        expected = hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, _unb64(sig)):
+            raise TokenError("invalid token signature")
+        body = json.loads(_unb64(payload))
+        claims = AccessClaims(str(body["sub"]), str(body["dev"]), int(body["exp"]))
+    except TokenError:
+        raise
+    except (ValueError, KeyError, TypeError) as exc:
+        raise TokenError("malformed token") from exc
+    if claims.expires < (now or dt.datetime.now(dt.UTC)).timestamp():
+        raise TokenError("token expired")
+    return claims
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
