@@ -26,7 +26,14 @@ from sfa_server.commands import (
 )
 from sfa_server.deps import Principal
 from sfa_server.models import AuditEntry, Customer, Order, OrderLine, Quote, QuoteLine, utcnow
-from sfa_server.pricing import PricedLine, line_public, line_row, parse_lines, price_lines
+from sfa_server.pricing import (
+    PricedLine,
+    line_public,
+    line_row,
+    parse_lines,
+    price_differences,
+    price_lines,
+)
 
 OPEN_ORDER_STATUSES = ("submitted", "pending_approval", "approved")
 
@@ -174,13 +181,18 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
     quote.grand_total = totals.grand_total
     session.flush()
     _write_lines(session, QuoteLine, "quote_id", quote_id, priced)
-    repriced = [x for x in priced if x.product.id in previous and previous[x.product.id] != x.price.price]
+    if "expected" in pl:  # the agent says what it saw: compare with that
+        changes = price_differences(pl, priced, totals.grand_total)
+    else:  # an older client: compare with the quote as the server last priced it
+        changes = [
+            f"the price of {x.product.sku} changed from {previous[x.product.id]} to {x.price.price}"
+            for x in priced
+            if x.product.id in previous and previous[x.product.id] != x.price.price
+        ]
+    repriced = bool(changes)
     server = _quote_public(quote, priced)
     if repriced or number_changed:
-        reasons = [
-            f"the price of {x.product.sku} changed from {previous[x.product.id]} to {x.price.price}"
-            for x in repriced
-        ]
+        reasons = list(changes)
         if number_changed:
             reasons.append(f"the quote was numbered {quote.number}")
         return p.CommandResult(
@@ -406,8 +418,12 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
         "approval_reasons": [r.to_dict() for r in reasons],
         "lines": [line_public(x) for x in priced],
     }
+    changes = price_differences(pl, priced, totals.grand_total)
     if not accepted:
-        return p.CommandResult(cmd.id, p.CHANGED, f"the order was numbered {number}", "renumbered", server)
+        changes.append(f"the order was numbered {number}")
+    if changes:
+        code = "renumbered" if accepted is False and len(changes) == 1 else "price_changed"
+        return p.CommandResult(cmd.id, p.CHANGED, "; ".join(changes), code, server)
     return p.CommandResult(cmd.id, p.APPLIED, server=server)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain import discounts, pricing, totals
-from sfa_desktop.sync.protocol import LINE_FIELDS
+from sfa_desktop.sync.protocol import EXPECTED_FIELDS, LINE_FIELDS
 from sfa_server.commands import Rejected, decimal_field, text_field
 from sfa_server.models import Customer, PriceList, PriceListItem, Product
 
@@ -229,3 +229,29 @@ def line_public(x: PricedLine) -> dict:
         "price_list_id": x.price.price_list_id or None,
         "price_list_version": x.price.price_list_version or None,
     }
+
+
+def price_differences(payload: dict, priced: list[PricedLine], grand_total: Decimal) -> list[str]:
+    """What changed between the figures the agent saw offline (payload "expected") and ours.
+
+    The agent's figures are never used, only compared: a difference makes the answer "changed".
+    """
+    expected = payload.get("expected")
+    if expected is None:
+        return []
+    if not isinstance(expected, dict) or set(expected) - EXPECTED_FIELDS:
+        raise Rejected("invalid", "expected must be an object with grand_total and unit_prices")
+    seen = expected.get("unit_prices")
+    if seen is not None and (not isinstance(seen, list) or len(seen) != len(priced)):
+        raise Rejected("invalid", "expected.unit_prices must give one price per line")
+    out = []
+    for n, (x, was) in enumerate(zip(priced, seen or [None] * len(priced), strict=True), start=1):
+        if was is None:
+            continue
+        before = decimal_field({"p": was}, "p", where=f"expected price of line {n}: ")
+        if before != x.price.price:
+            out.append(f"the price of {x.product.sku} is now {x.price.price} (you had {before})")
+    total = decimal_field(expected, "grand_total", where="expected: ")
+    if total is not None and total != grand_total:
+        out.append(f"the total is now {grand_total} (you had {total})")
+    return out

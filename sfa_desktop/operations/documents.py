@@ -183,6 +183,11 @@ def _line_rows(model: type[QuoteLine] | type[OrderLine], *, priced: Sequence[_Pr
             for n, line in enumerate(priced, start=1)]
 
 
+def _expected(lines: Sequence[_PricedLine], grand_total: Decimal) -> dict:
+    """The figures the agent saw, so the server can say what changed (it never takes them)."""
+    return {"grand_total": str(grand_total), "unit_prices": [str(line.unit_price) for line in lines]}
+
+
 def _wire_lines(lines: Sequence[_PricedLine]) -> list[dict]:
     return [{"product_id": line.product.id, "quantity": str(line.quantity),
              "discount": format_discount(line.discount, "en")} for line in lines]
@@ -224,7 +229,7 @@ def save_quote_draft(session: Session, *, customer_id: str, lines: Sequence[Line
         "quote_id": quote.id, "number": quote.number, "customer_id": customer.id,
         "lines": _wire_lines(priced), "document_discount": quote.document_discount,
         "notes": notes, "customer_reference": customer_reference,
-        "valid_until": valid_until.isoformat()})
+        "valid_until": valid_until.isoformat(), "expected": _expected(priced, totals.grand_total)})
     session.flush()
     return quote
 
@@ -274,6 +279,7 @@ def submit_order(session: Session, *, customer_id: str, lines: Sequence[LineRequ
                    type="order.submit", payload={
         "order_id": order.id, "number": order.number, "customer_id": customer.id,
         "lines": _wire_lines(priced), "document_discount": order.document_discount,
-        "notes": notes, "customer_reference": customer_reference, "quote_id": quote_id})
+        "notes": notes, "customer_reference": customer_reference, "quote_id": quote_id,
+        "expected": _expected(priced, totals.grand_total)})
     session.flush()
     return order

@@ -303,7 +303,11 @@ def decode_pull_page(doc: Any) -> PullPage:
 # --------------------------------------------------------------------------- checksums
 
 def row_checksum_text(stream: str, row: Mapping[str, Any]) -> str:
-    """Canonical text of a row, hashed by both sides to compare a replica with the server."""
+    """Canonical text of a row, hashed by both sides to compare a replica with the server.
+
+    A stream's checksum is SHA-256 over its rows sorted by id (code point order), each as this
+    text followed by a newline.
+    """
     return json.dumps(encode_row(stream, row), sort_keys=True, separators=(",", ":"))
 
 
@@ -313,14 +317,14 @@ def row_checksum_text(stream: str, row: Mapping[str, Any]) -> str:
 COMMANDS: Final[dict[str, frozenset[str]]] = {
     "quote.save": frozenset({
         "quote_id", "customer_id", "lines", "document_discount", "notes",
-        "customer_reference", "valid_until", "number"}),
+        "customer_reference", "valid_until", "number", "expected"}),
     "quote.send": frozenset({"quote_id"}),
     "quote.accept": frozenset({"quote_id"}),
     "quote.lose": frozenset({"quote_id", "reason"}),
     "quote.revise": frozenset({"quote_id", "new_quote_id", "number"}),
     "order.submit": frozenset({
         "order_id", "customer_id", "lines", "document_discount", "notes",
-        "customer_reference", "quote_id", "number"}),
+        "customer_reference", "quote_id", "number", "expected"}),
     "order.cancel": frozenset({"order_id", "reason"}),
     "customer.update": frozenset({"customer_id", "base", "changes"}),
     "prospect.create": frozenset({
@@ -331,6 +335,10 @@ COMMANDS: Final[dict[str, frozenset[str]]] = {
     "deal.save": frozenset({"deal_id", "customer_id", "title", "stage", "amount",
                             "expected_close"}),
 }
+#: `expected` in quote.save / order.submit: what the agent saw offline, {"grand_total": "123.45",
+#: "unit_prices": ["1.20", ...] (one per line, in line order)}. The server never takes these
+#: figures; it prices the lines itself and answers "changed" (code price_changed) when they differ.
+EXPECTED_FIELDS: Final = frozenset({"grand_total", "unit_prices"})
 #: Line fields in quote.save / order.submit. Prices and totals are the server's.
 LINE_FIELDS: Final = frozenset({"product_id", "quantity", "discount", "description"})
 #: Customer fields an agent may change with customer.update.

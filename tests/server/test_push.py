@@ -360,3 +360,25 @@ def test_device_gets_a_new_block_near_the_end_and_old_numbers_stay_valid(env: En
     )
     assert res["status"] == "applied" and res["server"]["number"] == old
     anna.close()
+
+
+def test_prices_the_agent_saw_offline_are_compared_never_taken(env: Env) -> None:
+    anna = env.api("anna")
+    cust = env.world.customers["anna"][0]
+    lines = [{"product_id": "prod-1", "quantity": "10"}]  # list GDO 9.50 -> 95.00 + 22 % = 115.90
+    same = command("order.submit", order_id=str(uuid.uuid4()), customer_id=cust, lines=lines,
+                   expected={"grand_total": "115.90", "unit_prices": ["9.50"]})
+    stale = command("order.submit", order_id=str(uuid.uuid4()), customer_id=cust, lines=lines,
+                    expected={"grand_total": "104.92", "unit_prices": ["8.60"]})
+    bad = command("order.submit", order_id=str(uuid.uuid4()), customer_id=cust, lines=lines,
+                  expected={"grand_total": "1", "unit_prices": ["1", "2"]})
+    res_same, res_stale, res_bad = anna.push(same, stale, bad)
+    assert res_same["status"] == "applied", res_same
+    assert res_stale["status"] == "changed" and res_stale["code"] == "price_changed"
+    assert "is now 9.5" in res_stale["reason"] and "you had 8.60" in res_stale["reason"]
+    assert res_stale["server"]["grand_total"] == "115.90"  # the server's figure, not the agent's
+    assert res_bad["status"] == "rejected" and "one price per line" in res_bad["reason"]
+    with env.sessions() as s:
+        assert s.get(Order, bad["payload"]["order_id"]) is None
+        assert s.get(Order, stale["payload"]["order_id"]).grand_total == Decimal("115.90")
+    anna.close()
