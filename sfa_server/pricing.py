@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain import discounts, pricing, totals
-from sfa_desktop.sync.protocol import EXPECTED_FIELDS, LINE_FIELDS
+from sfa_desktop.sync.protocol import EXPECTED_FIELDS, LINE_FIELDS, line_id
 from sfa_server.commands import Rejected, decimal_field, text_field
 from sfa_server.models import Customer, PriceList, PriceListItem, Product
 
@@ -200,7 +200,7 @@ def line_row(doc_field: str, doc_id: str, x: PricedLine) -> dict:
     """Row of quote_lines / order_lines for a priced line (ids are stable per line number)."""
     assert x.amounts is not None
     return {
-        "id": f"{doc_id}-{x.request.line_no:03d}",
+        "id": line_id(doc_id, x.request.line_no),
         doc_field: doc_id,
         "line_no": x.request.line_no,
         "product_id": x.product.id,

@@ -41,7 +41,7 @@ from sfa_desktop.local_db.models import (
     User,
 )
 from sfa_desktop.operations.catalog import price_lists_for, product_terms
-from sfa_desktop.sync import outbox
+from sfa_desktop.sync import outbox, protocol
 
 MAX_LINES = 2000
 
@@ -175,8 +175,10 @@ def _quote_validity_days(session: Session) -> int:
 def _line_rows(model: type[QuoteLine] | type[OrderLine], *, priced: Sequence[_PricedLine],
                **parent: str) -> list[QuoteLine | OrderLine]:
     """The document's line rows; `parent` is quote_id=... or order_id=...."""
-    return [model(id=str(uuid.uuid4()), line_no=n, product_id=line.product.id, sku=line.product.sku,
-                  description=line.product.name, quantity=line.quantity, unit=line.product.unit,
+    parent_id = next(iter(parent.values()))
+    return [model(id=protocol.line_id(parent_id, n), line_no=n, product_id=line.product.id,
+                  sku=line.product.sku, description=line.product.name, quantity=line.quantity,
+                  unit=line.product.unit,
                   unit_price=line.unit_price, discount=format_discount(line.discount, "en") or None,
                   vat_rate=line.product.vat_rate, net_amount=line.net_amount,
                   price_list_id=line.price_list_id, price_list_version=line.price_list_version, **parent)

@@ -335,6 +335,12 @@ COMMANDS: Final[dict[str, frozenset[str]]] = {
     "deal.save": frozenset({"deal_id", "customer_id", "title", "stage", "amount",
                             "expected_close"}),
 }
+def line_id(document_id: str, line_no: int) -> str:
+    """Id of a quote or order line: the client's draft lines and the server's priced lines share
+    it, so the server's version of a line replaces the draft's when it is pulled."""
+    return f"{document_id}-{line_no:03d}"
+
+
 #: `expected` in quote.save / order.submit: what the agent saw offline, {"grand_total": "123.45",
 #: "unit_prices": ["1.20", ...] (one per line, in line order)}. The server never takes these
 #: figures; it prices the lines itself and answers "changed" (code price_changed) when they differ.

@@ -118,7 +118,8 @@ def load(target: Session | Engine, dataset: DemoDataset) -> dict[str, int]:
     for user in dataset.users:
         owned = any(d["agent_id"] == user.id for d in documents["quotes"] + documents["orders"])
         if user.role == "agent" and owned:
-            start, _end = allocate_block(session, user.id)
+            # the generator stands for a device of its own: its numbers stay out of the clients' blocks
+            start, _end = allocate_block(session, f"demo-data:{user.username}"[:36], user.id)
             if start != FIRST_SEQUENCE_BLOCK:
                 _shift_numbers(documents, start - FIRST_SEQUENCE_BLOCK, user.id)
     rows.update(documents)
