@@ -143,3 +143,34 @@ def test_a_transaction_in_another_database_does_not_hold_the_feed(
         _write(pg_sessions, "while-other-db-busy")
         reader.drain()
         assert "while-other-db-busy" in reader.seen
+
+
+def test_a_role_that_cannot_see_other_sessions_falls_back_to_the_safe_watermark(
+    pg_sessions: sessionmaker[Session], pg_admin
+) -> None:
+    """Without pg_read_all_stats, backend_xid of others' sessions may be hidden: the watermark then
+    comes from the snapshot's xmin, so an open writing transaction still holds it back."""
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from sfa_server.feed import watermark
+
+    role = f"sfa_t_plain_{uuid.uuid4().hex[:8]}"
+    url = make_url(pg_sessions.kw["bind"].url.render_as_string(hide_password=False)).set(username=role)
+    with pg_admin.connect() as c:
+        c.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    plain = create_engine(url)
+    try:
+        with pg_sessions.begin() as s:  # a writing transaction left open while the plain role looks
+            upsert_rows(s, "warehouses", [{"id": "held-open", "code": "held-open", "name": "x"}])
+            held = int(s.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one())
+            with Session(plain) as ps, ps.begin():
+                assert not ps.execute(text(
+                    "SELECT pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER')")).scalar_one()
+                assert watermark(ps) <= held
+    finally:
+        plain.dispose()
+        with pg_admin.connect() as c:
+            c.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
