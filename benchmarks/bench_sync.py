@@ -1,0 +1,240 @@
+"""Sync benchmarks: initial sync of the large demo agent over loopback against the physical floor,
+incremental sync of 100 changes against replica size, and the client's peak memory.
+
+    .venv/bin/python benchmarks/bench_sync.py [--size large] [--workdir DIR] [--keep]
+
+The server runs in its own process (uvicorn, SQLite file or --database-url), so the client's
+figures are not distorted by the server sharing its interpreter. The floor is what no sync can
+beat on this machine: the same pages, already downloaded, decoded with the protocol's validator
+and bulk-inserted into a fresh SQLCipher replica, one transaction per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert  # noqa: E402
+
+from sfa_desktop.local_db.engine import open_replica  # noqa: E402
+from sfa_desktop.sync import apply, protocol, state  # noqa: E402
+from sfa_desktop.sync.engine import SyncEngine  # noqa: E402
+from sfa_desktop.sync.transport import Transport  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_server_db(url: str, size: str) -> None:
+    from sfa_server import demo_data
+    from sfa_server.db import init_database
+
+    started = time.perf_counter()
+    engine = init_database(url)
+    counts = demo_data.load(engine, demo_data.generate(size, 1))
+    engine.dispose()
+    took = time.perf_counter() - started
+    print(f"server data ({size}): {sum(counts.values()):,} rows loaded in {took:.0f}s")
+
+
+class ServerProcess:
+    def __init__(self, database_url: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "SFA_DATABASE_URL": database_url}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "sfa_server.app:create_app", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "warning", "--no-access-log"], env=env, cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise RuntimeError("the benchmark server did not start") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def new_client(workdir: Path, name: str, url: str, user: str) -> tuple[object, Transport, SyncEngine]:
+    path = workdir / f"{name}.db"
+    for leftover in workdir.glob(f"{name}.db*"):
+        leftover.unlink()
+    replica = open_replica(path, os.urandom(32))
+    transport = Transport(url, device_id=state.device_id(replica),
+                          token_store=state.ReplicaTokenStore(replica), timeout=(5, 120))
+    transport.login(username=user, password=f"demo-{user}", device_id=transport.device_id or "",
+                    device_name="benchmark")
+    return replica, transport, SyncEngine(replica, transport, page_size=protocol.MAX_PAGE_SIZE)
+
+
+def download_pages(transport: Transport) -> list[bytes]:
+    """The raw pages of a first sync, as the wire brought them (decompressed JSON)."""
+    pages, cursor = [], ""
+    while True:
+        resp = transport.session.get(f"{transport.base_url}{protocol.API_PREFIX}/sync/pull",
+                                     params={"cursor": cursor, "limit": protocol.MAX_PAGE_SIZE},
+                                     headers=transport._headers(True), timeout=120)
+        resp.raise_for_status()
+        pages.append(resp.content)
+        doc = json.loads(resp.content)
+        cursor = doc["cursor"]
+        if not doc["has_more"]:
+            return pages
+
+
+def floor(workdir: Path, pages: list[bytes]) -> tuple[float, int]:
+    """Decode + bulk insert of the same pages into a fresh replica: the physical floor."""
+    for leftover in workdir.glob("floor.db*"):
+        leftover.unlink()
+    replica = open_replica(workdir / "floor.db", os.urandom(32))
+    statements = {}
+    rows = 0
+    started = time.perf_counter()
+    for raw in pages:
+        page = protocol.decode_pull_page(json.loads(raw))
+        by_stream: dict[str, list[dict]] = {}
+        for change in page.changes:
+            by_stream.setdefault(change.stream, []).append(change.row)  # type: ignore[arg-type]
+        with replica.session(write=True) as s:
+            conn = s.connection()
+            for stream in protocol.STREAM_ORDER:
+                batch = by_stream.get(stream)
+                if batch:
+                    stmt = statements.get(stream)
+                    if stmt is None:
+                        stmt = statements[stream] = sqlite_insert(apply.table_of(stream))
+                    conn.execute(stmt, batch)
+                    rows += len(batch)
+    seconds = time.perf_counter() - started
+    replica.close()
+    return seconds, rows
+
+
+def incremental(url: str, database_url: str, engine: SyncEngine, changes: int = 100,
+                runs: int = 5) -> tuple[float, float]:
+    """Median seconds for a sync bringing `changes` changed products (server write not timed),
+    and the median of those seconds spent waiting for the server's answer."""
+    from sqlalchemy import select
+
+    from sfa_server.changes import upsert_rows
+    from sfa_server.db import make_engine, session_factory
+    from sfa_server.scope import table_of
+
+    server_engine = make_engine(database_url)
+    products = table_of("products")
+    with session_factory(server_engine).begin() as s:
+        ids = list(s.execute(select(products.c.id).order_by(products.c.id).limit(changes)).scalars())
+    timings, waits = [], []
+    for run in range(runs):
+        with session_factory(server_engine).begin() as s:
+            upsert_rows(s, "products", [{"id": i, "description": f"benchmark change {run}"} for i in ids])
+        started = time.perf_counter()
+        report = engine.sync(verify=False)
+        timings.append(time.perf_counter() - started)
+        waits.append(report.seconds_waiting)
+        assert report.rows_upserted == changes, report
+    server_engine.dispose()
+    return sorted(timings)[len(timings) // 2], sorted(waits)[len(waits) // 2]
+
+
+def replica_rows(replica: object) -> int:
+    from sqlalchemy import func, select
+
+    total = 0
+    with replica.session() as s:  # type: ignore[attr-defined]
+        for stream in protocol.STREAM_ORDER:
+            total += s.scalar(select(func.count()).select_from(apply.table_of(stream))) or 0
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="large", choices=("small", "large"))
+    parser.add_argument("--workdir", default=None, help="keeps the generated server database between runs")
+    parser.add_argument("--database-url", default=None, help="use this (already loaded) server database")
+    parser.add_argument("--user", default="ag01")
+    parser.add_argument("--tracemalloc", action="store_true", help="also measure peak Python allocations")
+    parser.add_argument("--prepare", metavar="URL", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        prepare_server_db(args.prepare, args.size)
+        return 0
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="sfa-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_url = args.database_url
+    if database_url is None:
+        server_db = workdir / f"server-{args.size}.db"
+        if not server_db.exists():
+            # in a child process, so this process's peak memory is the client's alone
+            subprocess.run([sys.executable, __file__, "--prepare", f"sqlite:///{server_db}.tmp", "--size",
+                            args.size], check=True, cwd=ROOT)
+            shutil.move(f"{server_db}.tmp", server_db)
+        database_url = f"sqlite:///{server_db}"
+    server = ServerProcess(database_url)
+    try:
+        results: dict[str, object] = {"size": args.size}
+        replica, transport, engine = new_client(workdir, "client", server.url, args.user)
+        gc.collect()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        report = engine.sync(verify=False)
+        e2e = time.perf_counter() - started
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rows = report.rows_upserted
+        results.update(rows=rows, pages=report.pages, e2e_s=round(e2e, 2), e2e_rows_per_s=round(rows / e2e),
+                       waiting_for_server_s=round(report.seconds_waiting, 2),
+                       applying_locally_s=round(report.seconds_applying, 2),
+                       wire_mb=round(report.bytes_received / 1e6, 1), peak_rss_mb=round(rss_after / 1024, 1),
+                       rss_growth_mb=round((rss_after - rss_before) / 1024, 1))
+        started = time.perf_counter()
+        verify = engine.sync(verify=True)
+        results["verify_s"] = round(time.perf_counter() - started, 2)
+        results["verified_ok"] = not verify.mismatched
+        pages = download_pages(transport)
+        floor_s, floor_rows = floor(workdir, pages)
+        results.update(floor_s=round(floor_s, 2), floor_rows_per_s=round(floor_rows / floor_s),
+                       ratio_to_floor=round(e2e / floor_s, 2))
+        inc, inc_wait = incremental(server.url, database_url, engine)
+        results["incremental_100_ms"] = round(inc * 1000, 1)
+        results["incremental_100_waiting_for_server_ms"] = round(inc_wait * 1000, 1)
+        results["replica_rows"] = replica_rows(replica)
+        if args.tracemalloc:
+            r2, _t2, e2 = new_client(workdir, "client-tm", server.url, args.user)
+            tracemalloc.start()
+            e2.sync(verify=False)
+            results["tracemalloc_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 1e6, 1)
+            tracemalloc.stop()
+            r2.close()  # type: ignore[attr-defined]
+        replica.close()  # type: ignore[attr-defined]
+        print(json.dumps(results, indent=2))
+    finally:
+        server.stop()
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

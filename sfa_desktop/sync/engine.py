@@ -1,0 +1,344 @@
+"""The sync engine: push the outbox, pull pages to the end, verify checksums, report progress.
+
+Every pulled page is applied in one replica transaction together with its cursor, so a sync
+interrupted anywhere (network, crash, cancel) resumes where it stopped and never applies a
+page twice or half. The outbox is only ever settled by server answers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from sfa_desktop.local_db.coltypes import utc_now
+from sfa_desktop.local_db.engine import Replica
+from sfa_desktop.sync import apply, conflicts, outbox, protocol, state
+from sfa_desktop.sync.errors import DeviceRevokedError, ProtocolViolationError, SyncError
+from sfa_desktop.sync.events import CancelToken, Phase, SyncListeners, SyncStatus
+from sfa_desktop.sync.locking import SyncLock
+from sfa_desktop.sync.transport import Transport
+
+log = logging.getLogger(__name__)
+
+#: How often checksums are compared when nothing else asks for it.
+DEFAULT_VERIFY_INTERVAL = dt.timedelta(hours=24)
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What one sync did, for the status line, logs and benchmarks."""
+
+    commands_sent: int = 0
+    commands_applied: int = 0
+    commands_rejected: int = 0
+    commands_held: int = 0
+    pages: int = 0
+    rows_upserted: int = 0
+    rows_deleted: int = 0
+    rows_kept_local: int = 0
+    verified: list[str] = field(default_factory=list)
+    not_verified: list[str] = field(default_factory=list)
+    resynced: list[str] = field(default_factory=list)
+    mismatched: list[str] = field(default_factory=list)
+    bytes_received: int = 0
+    bytes_sent: int = 0
+    seconds: float = 0.0
+    #: Of `seconds`: waiting for pulled pages (server and network) and writing them locally.
+    seconds_waiting: float = 0.0
+    seconds_applying: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return self.rows_upserted + self.rows_deleted
+
+
+class SyncEngine:
+    """Syncs one replica with one server. `sync` may be called from any one thread at a time."""
+
+    def __init__(self, replica: Replica, transport: Transport, *,
+                 listener: SyncListeners | Callable[[SyncStatus], None] | None = None,
+                 page_size: int = protocol.DEFAULT_PAGE_SIZE,
+                 verify_interval: dt.timedelta = DEFAULT_VERIFY_INTERVAL,
+                 wipe: Callable[[], None] | None = None) -> None:
+        self.replica = replica
+        self.transport = transport
+        if isinstance(listener, SyncListeners):
+            self.listeners = listener
+        else:
+            self.listeners = SyncListeners()
+            if listener is not None:
+                self.listeners.subscribe(listener)
+        self.page_size = page_size
+        self.verify_interval = verify_interval
+        self._wipe = wipe or self._wipe_replica
+        self._lock = SyncLock(f"{replica.path}.sync-lock")
+
+    # ------------------------------------------------------------------ public
+
+    def sync(self, cancel: CancelToken | None = None, *, verify: bool | None = None) -> SyncReport:
+        """Push, pull, verify. `verify`: True always, False never, None when due.
+
+        Raises a SyncError subclass (message in the agent's words) when the sync stops; what
+        was applied stays applied and the next sync continues from there.
+        """
+        cancel = cancel or CancelToken()
+        report = SyncReport()
+        started = time.monotonic()
+        sent0, received0 = self.transport.bytes_sent, self.transport.bytes_received
+        with self._lock:
+            self._status(phase=Phase.CONNECTING, rows_done=0, rows_total=None, commands_sent=0,
+                         bytes_received=0, bytes_sent=0, **self._counts())
+            try:
+                self._push(report, cancel)
+                forced = self._pull(report, cancel)
+                if verify or (verify is None and (forced or self._verify_due())):
+                    self._verify(report, cancel)
+            except DeviceRevokedError:
+                log.warning("the server revoked this device: wiping the replica %s", self.replica.path)
+                self._wipe()
+                self._status(phase=Phase.IDLE, last_error=DeviceRevokedError.user_message)
+                raise
+            except SyncError as error:
+                self._finish_failed(error)
+                raise
+            except Exception as error:
+                log.exception("sync failed with a bug")
+                self._finish_failed(SyncError(f"{type(error).__name__}: {error}"))
+                raise
+            finally:
+                report.seconds = time.monotonic() - started
+                report.bytes_sent = self.transport.bytes_sent - sent0
+                report.bytes_received = self.transport.bytes_received - received0
+            now = utc_now()
+            with self.replica.session(write=True) as session:
+                state.record_outcome(session, success_at=now, error=None)
+            self._status(phase=Phase.IDLE, last_success=now, last_error=None, **self._counts())
+        log.info("sync done in %.2fs: %d commands sent, %d rows in %d pages, %d bytes received",
+                 report.seconds, report.commands_sent, report.rows, report.pages, report.bytes_received)
+        return report
+
+    def last_success(self) -> dt.datetime | None:
+        with self.replica.session() as session:
+            row = state.read_cursor(session)
+            return row.last_success_at if row else None
+
+    # ------------------------------------------------------------------ push
+
+    def _push(self, report: SyncReport, cancel: CancelToken) -> None:
+        self._status(phase=Phase.PUSHING)
+        sent: set[str] = set()
+        while True:
+            cancel.raise_if_cancelled()
+            with self.replica.session(write=True) as session:
+                batch = outbox.next_batch(session, exclude=sent)
+            if not batch:
+                break
+            try:
+                results = self.transport.push(batch)
+            except SyncError as error:
+                if not isinstance(error, DeviceRevokedError):
+                    with self.replica.session(write=True) as session:
+                        outbox.mark_attempt(session, [c.id for c in batch], error.user_message)
+                raise
+            try:
+                with self.replica.session(write=True) as session:
+                    for command, result in zip(batch, results, strict=True):
+                        if outbox.record_result(session, command, result):
+                            report.commands_rejected += 1
+                        else:
+                            report.commands_applied += 1
+            except protocol.ProtocolError as error:
+                # Nothing of this answer was kept; the commands are sent again next time and
+                # the server answers them from its record (no duplicates).
+                raise ProtocolViolationError(str(error)) from error
+            sent.update(c.id for c in batch)
+            log.debug("push answers: %s", [(r.status, r.code) for r in results])
+            report.commands_sent += len(batch)
+            self._status(commands_sent=report.commands_sent,
+                         bytes_sent=self.transport.bytes_sent, **self._counts())
+        with self.replica.session() as session:
+            report.commands_held = outbox.count_by_status(session).get(outbox.HELD, 0)
+
+    # ------------------------------------------------------------------ pull
+
+    def _pull(self, report: SyncReport, cancel: CancelToken) -> bool:
+        """Pull to the end; True when the pull reset streams (so checksums are worth a look)."""
+        self._status(phase=Phase.PULLING)
+        with self.replica.session() as session:
+            row = state.read_cursor(session)
+            cursor = row.cursor if row else None
+        reset_seen = cursor is None
+        rows_done = 0
+        # One page ahead: the next page is fetched and decoded while this one is written, so
+        # the network, the server and the local disk work at the same time.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sfa-pull") as prefetch:
+            ahead = prefetch.submit(self.transport.pull, cursor=cursor, limit=self.page_size)
+            while True:
+                waited = time.monotonic()
+                page, extra = ahead.result()
+                applying = time.monotonic()
+                report.seconds_waiting += applying - waited
+                cancel.raise_if_cancelled()
+                if page.has_more:
+                    ahead = prefetch.submit(self.transport.pull, cursor=page.cursor, limit=self.page_size)
+                try:
+                    with self.replica.session(write=True) as session:
+                        conn = session.connection()
+                        outcome = apply.apply_page(conn, page)
+                        state.write_cursor(conn, page.cursor)
+                        if outcome.orphaned_streams:
+                            log.warning("lines without their document in %s: pulled again",
+                                        sorted(outcome.orphaned_streams))
+                            conflicts.request_resync(session, sorted(outcome.orphaned_streams))
+                except BaseException:
+                    if page.has_more:
+                        ahead.cancel()
+                    raise
+                report.seconds_applying += time.monotonic() - applying
+                reset_seen = reset_seen or bool(page.reset)
+                report.pages += 1
+                report.rows_upserted += outcome.upserted
+                report.rows_deleted += outcome.deleted
+                report.rows_kept_local += outcome.kept_local
+                rows_done += len(page.changes)
+                self._status(rows_done=rows_done, rows_total=_estimate(rows_done, extra, page.has_more),
+                             bytes_received=self.transport.bytes_received)
+                if not page.has_more:
+                    return reset_seen or bool(outcome.orphaned_streams)
+                if cancel.cancelled:
+                    ahead.cancel()
+                    cancel.raise_if_cancelled()
+
+    def _resync_stream(self, stream: str, report: SyncReport, cancel: CancelToken) -> None:
+        """Pull one stream from scratch; its unsent local rows and the outbox stay."""
+        log.info("re-syncing stream %s", stream)
+        cursor: str | None = None
+        first = True
+        while True:
+            cancel.raise_if_cancelled()
+            page, _ = self.transport.pull(cursor=cursor, limit=self.page_size, streams=[stream])
+            # A server without the stream filter sends every stream: only this one is applied
+            # (the others are current up to the main cursor and the next pull goes on from it).
+            page = dataclasses.replace(page, reset=(), changes=[
+                c for c in page.changes if c.stream == stream])
+            with self.replica.session(write=True) as session:
+                conn = session.connection()
+                if first:
+                    apply.clear_stream(conn, stream)
+                outcome = apply.apply_page(conn, page)
+            first = False
+            cursor = page.cursor
+            report.pages += 1
+            report.rows_upserted += outcome.upserted
+            report.rows_deleted += outcome.deleted
+            if not page.has_more:
+                break
+        report.resynced.append(stream)
+
+    # ------------------------------------------------------------------ verify
+
+    def _verify_due(self) -> bool:
+        with self.replica.session() as session:
+            if state.get_setting(session, conflicts.RESYNC_KEY):
+                return True
+            last = state.get_setting(session, state.LAST_VERIFIED_KEY)
+        if not isinstance(last, str):
+            return True
+        try:
+            when = dt.datetime.fromisoformat(last)
+        except ValueError:
+            return True
+        return utc_now() - when >= self.verify_interval
+
+    def _verify(self, report: SyncReport, cancel: CancelToken) -> None:
+        self._status(phase=Phase.VERIFYING)
+        with self.replica.session() as session:
+            requested = set(state.get_setting(session, conflicts.RESYNC_KEY) or [])
+            busy = outbox.unsettled_streams(session)
+        for stream in protocol.STREAM_ORDER:
+            if stream in requested and stream not in busy:
+                self._resync_stream(stream, report, cancel)
+        server = self.transport.checksums()
+        for attempt in range(2):
+            mismatched = []
+            with self.replica.session() as session:
+                busy = outbox.unsettled_streams(session) | _dirty_streams(session)
+                conn = session.connection()
+                for stream in protocol.STREAM_ORDER:
+                    expected = server.get(stream)
+                    if expected is None or stream in busy:
+                        if attempt == 0:
+                            report.not_verified.append(stream)
+                        continue
+                    count, checksum = apply.stream_checksum(conn, stream)
+                    if (count, checksum) != (expected.count, expected.checksum):
+                        log.warning("checksum of %s differs: local %d rows, server %d rows",
+                                    stream, count, expected.count)
+                        mismatched.append(stream)
+                    elif attempt == 0 or stream in report.resynced:
+                        report.verified.append(stream)
+            if not mismatched:
+                break
+            if attempt == 1:
+                report.mismatched = mismatched
+                break
+            for stream in mismatched:
+                self._resync_stream(stream, report, cancel)
+            server = self.transport.checksums(streams=mismatched)
+        with self.replica.session(write=True) as session:
+            state.set_setting(session, conflicts.RESYNC_KEY, None)
+            if not report.mismatched:
+                state.set_setting(session, state.LAST_VERIFIED_KEY, utc_now().isoformat())
+
+    # ------------------------------------------------------------------ status
+
+    def _counts(self) -> dict[str, int]:
+        with self.replica.session() as session:
+            return {"pending_commands": outbox.pending_count(session),
+                    "conflicts": conflicts.open_count(session)}
+
+    def _status(self, **changes: object) -> SyncStatus:
+        return self.listeners.update(**changes)
+
+    def _finish_failed(self, error: SyncError) -> None:
+        try:
+            with self.replica.session(write=True) as session:
+                state.record_outcome(session, success_at=None, error=error.user_message)
+            counts = self._counts()
+        except Exception:
+            log.exception("could not record the failed sync in the replica")
+            counts = {}
+        self._status(phase=Phase.IDLE, last_error=error.user_message, **counts)
+
+    def _wipe_replica(self) -> None:
+        from sfa_desktop.local_db import keys
+
+        path = self.replica.path
+        self.replica.close()
+        removed = keys.wipe(path)
+        log.warning("removed %d file(s) of the revoked device's replica", len(removed))
+
+
+def _dirty_streams(session: object) -> set[str]:
+    from sqlalchemy import exists, select, true
+
+    out = set()
+    for stream in protocol.STREAM_ORDER:
+        table = apply.table_of(stream)
+        if "dirty" in table.c and session.scalar(select(exists().where(table.c.dirty == true()))):  # type: ignore[attr-defined]
+            out.add(stream)
+            out.update(s for s, (parent, _) in apply.LINE_PARENTS.items() if parent == stream)
+    return out
+
+
+def _estimate(done: int, extra: dict[str, object], has_more: bool) -> int | None:
+    """Rows this pull will bring: from the server's hint when it sends one."""
+    remaining = extra.get("remaining")
+    if isinstance(remaining, int) and not isinstance(remaining, bool) and remaining >= 0:
+        return done + remaining
+    return None if has_more else done

@@ -1,0 +1,49 @@
+"""Runs the headless sync in a child process and SIGKILLs it at a chosen point (test helper).
+
+usage: python -m tests.integration.kill_client POINT -- <sfa-desktop sync arguments>
+POINT: none | apply (while applying the 3rd pulled page, before its commit) |
+       answer (after the server answered a push, before the answer is committed locally)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+
+
+def main() -> int:
+    point = sys.argv[1]
+    argv = sys.argv[sys.argv.index("--") + 1:]
+    from sfa_desktop.sync import apply, cli, engine, outbox
+
+    if point == "apply":
+        real_apply = apply.apply_page
+        pages = 0
+
+        def apply_then_die(conn, page):  # type: ignore[no-untyped-def]
+            nonlocal pages
+            pages += 1
+            out = real_apply(conn, page)
+            if pages == 3:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return out
+
+        engine.apply.apply_page = apply_then_die  # type: ignore[attr-defined]
+    elif point == "answer":
+        real_record = outbox.record_result
+
+        def record_then_die(session, command, result):  # type: ignore[no-untyped-def]
+            real_record(session, command, result)
+            session.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        outbox.record_result = record_then_die  # type: ignore[assignment]
+    parser = argparse.ArgumentParser()
+    cli.add_arguments(parser)
+    return cli.run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
