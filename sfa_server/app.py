@@ -205,5 +205,5 @@ def create_app(database_url: str | None = None) -> FastAPI:
         )
 
     app.add_middleware(RequestGate)
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
     return app

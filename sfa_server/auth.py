@@ -16,10 +16,12 @@ from sfa_server.deps import ApiError, CurrentUser, Sessions, token_secret
 from sfa_server.models import AuditEntry, Device, LoginAttempt, RefreshToken, User
 from sfa_server.tokens import (
     ACCESS_TTL,
+    REFRESH_GRACE,
     REFRESH_TTL,
     hash_refresh_token,
     issue_access_token,
     new_refresh_token,
+    successor_refresh_token,
 )
 
 log = logging.getLogger(__name__)
@@ -95,19 +97,35 @@ def _failures(session: Session, *, username: str, ip: str) -> tuple[int, int]:
     return by_user, by_ip
 
 
-def _issue(session: Session, secret: str, user: User, device: Device) -> TokenPublic:
-    refresh = new_refresh_token()
-    session.add(
-        RefreshToken(
-            token_hash=hash_refresh_token(refresh),
-            user_id=user.id,
-            device_id=device.id,
-            issued_at=_now(),
-            expires_at=_now() + REFRESH_TTL,
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _issue(
+    session: Session,
+    secret: str,
+    user: User,
+    device: Device,
+    *,
+    refresh: str | None = None,
+    now: dt.datetime | None = None,
+    store: bool = True,
+) -> TokenPublic:
+    """A new pair; `refresh`/`now` given and store False re-create the pair of an earlier rotation."""
+    refresh = refresh or new_refresh_token()
+    now = now or _now()
+    if store:
+        session.add(
+            RefreshToken(
+                token_hash=hash_refresh_token(refresh),
+                user_id=user.id,
+                device_id=device.id,
+                issued_at=now,
+                expires_at=now + REFRESH_TTL,
+            )
         )
-    )
     return TokenPublic(
-        access_token=issue_access_token(secret, user_id=user.id, device_id=device.id),
+        access_token=issue_access_token(secret, user_id=user.id, device_id=device.id, now=now),
         refresh_token=refresh,
         expires_in=int(ACCESS_TTL.total_seconds()),
         user_id=user.id,
@@ -196,6 +214,10 @@ def refresh(body: RefreshRequest, request: Request, sessions: Sessions) -> Token
                 "This device was revoked by an administrator: its local data must be wiped.",
                 "device_revoked",
             )
+        if token.revoked_at is None and token.rotated_at is not None:
+            again = _lost_rotation(session, secret, body.refresh_token, token, user, device)
+            if again is not None:
+                return again
         if token.rotated_at is not None or token.revoked_at is not None:
             # a rotated token used again: it leaked (or a replay); end every session of the device
             session.execute(
@@ -217,14 +239,33 @@ def refresh(body: RefreshRequest, request: Request, sessions: Sessions) -> Token
             expires = token.expires_at if token.expires_at.tzinfo else token.expires_at.replace(tzinfo=dt.UTC)
             if expires < _now() or user is None or not user.active:
                 raise ApiError(401, "The session expired: sign in again.", "invalid_token")
-            token.rotated_at = _now()
-            return _issue(session, secret, user, device)
+            token.rotated_at = now = _now()
+            successor = successor_refresh_token(secret, body.refresh_token)
+            return _issue(session, secret, user, device, refresh=successor, now=now)
     assert reused
     raise ApiError(
         401,
         "This refresh token was already used: every session of this device is closed, sign in again.",
         "token_reused",
     )
+
+
+def _lost_rotation(
+    session: Session, secret: str, presented: str, token: RefreshToken, user: User | None, device: Device
+) -> TokenPublic | None:
+    """The pair a rotation of `token` gave, when it is presented again within REFRESH_GRACE and its
+    successor was neither used nor revoked (the client never got the answer); else None."""
+    rotated = _utc(token.rotated_at) if token.rotated_at else None
+    if rotated is None or user is None or not user.active or _now() - rotated > REFRESH_GRACE:
+        return None
+    successor = successor_refresh_token(secret, presented)
+    row = session.execute(
+        select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(successor)).with_for_update()
+    ).scalar_one_or_none()
+    if row is None or row.rotated_at is not None or row.revoked_at is not None or row.device_id != device.id:
+        return None
+    log.info("refresh token presented again within the grace delay: same pair sent again")
+    return _issue(session, secret, user, device, refresh=successor, now=rotated, store=False)
 
 
 @router.post("/logout", status_code=204)

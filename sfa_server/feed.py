@@ -8,12 +8,14 @@ never land behind a cursor a client already holds (see sfa_server.changes).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from sqlalchemy import Select, String, literal, select, text, tuple_, union_all
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+from sqlalchemy import Select, String, func, literal, select, text, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from sfa_desktop.sync import protocol as p
@@ -40,6 +42,19 @@ def parse_cursor(cursor: str | None) -> Position:
             "or nothing to start from scratch)."
         )
     return int(m.group(1)), int(m.group(2))
+
+
+def parse_streams(raw: str) -> list[str] | None:
+    """Comma-separated protocol stream names -> their list (None when empty = every stream)."""
+    wanted = list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
+    unknown = [s for s in wanted if s not in p.STREAMS]
+    if unknown:
+        raise ApiError(
+            400,
+            f"Unknown stream(s): {', '.join(sorted(unknown))[:200]} (known: {', '.join(p.STREAMS)}).",
+            "invalid",
+        )
+    return wanted or None
 
 
 def format_cursor(pos: Position) -> str:
@@ -83,11 +98,15 @@ def watermark(session: Session, *, cluster_wide: bool = False) -> int | None:
     return int(session.execute(_WATERMARK_SQL).scalar_one())
 
 
-def _after(stmt: Select, t: Any, pos: Position, wm: int | None) -> Select:
+def _after(
+    stmt: Select, t: Any, pos: Position, wm: int | None, upto: Position | None = None, *, ordered: bool = True
+) -> Select:
     stmt = stmt.where(tuple_(t.c.change_tx, t.c.change_seq) > tuple_(*pos))
+    if upto is not None:
+        stmt = stmt.where(tuple_(t.c.change_tx, t.c.change_seq) <= tuple_(*upto))
     if wm is not None:
         stmt = stmt.where(t.c.change_tx < wm)
-    return stmt.order_by(t.c.change_tx, t.c.change_seq)
+    return stmt.order_by(t.c.change_tx, t.c.change_seq) if ordered else stmt
 
 
 def _row_for(principal: Principal, stream: str, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -98,12 +117,17 @@ def _row_for(principal: Principal, stream: str, row: Mapping[str, Any]) -> dict[
     return out
 
 
-def positions_query(principal: Principal, pos: Position, limit: int, wm: int | None) -> Select:
-    """(tx, seq, stream, op, row_id) of the next limit + 1 changes, in one UNION ALL query whose
-    branches each walk their (change_tx, change_seq) index from the cursor."""
+def _branches(
+    principal: Principal, streams: Iterable[str] | None, *, scoped: bool, sqlite: bool = False
+) -> list[tuple[Any, Select]]:
+    """(table, select of tx, seq, stream, op, row_id) for every source of feed entries. Unscoped
+    branches (a superset of the caller's entries) only bound the window of a page."""
     agent = principal.scope_agent
-    branches = []
+    wanted = set(p.STREAMS if streams is None else streams)
+    out = []
     for stream in p.STREAMS:
+        if stream not in wanted:
+            continue
         t = table_of(stream)
         stmt = select(
             t.c.change_tx.label("tx"),
@@ -111,8 +135,14 @@ def positions_query(principal: Principal, pos: Position, limit: int, wm: int | N
             literal(stream, String).label("stream"),
             literal(p.UPSERT, String).label("op"),
             t.c.id.label("row_id"),
-        ).where(scope_clause(stream, agent_id=agent, user_id=principal.user_id))
-        branches.append(select(_after(stmt, t, pos, wm).limit(limit + 1).subquery()))
+        )
+        if scoped:
+            # SQLite: walk the change index (the page window bounds it), not the scope column's index
+            clause = scope_clause(
+                stream, agent_id=agent, user_id=principal.user_id, sqlite_walk_changes=sqlite
+            )
+            stmt = stmt.where(clause)
+        out.append((t, stmt))
     marks = [(Tombstone.__table__, p.DELETE)]
     if agent is not None:
         marks += [(ScopeRemoval.__table__, p.DELETE), (ScopeGrant.__table__, p.UPSERT)]
@@ -124,29 +154,125 @@ def positions_query(principal: Principal, pos: Position, limit: int, wm: int | N
             literal(op, String).label("op"),
             t.c.row_id,
         )
+        if streams is not None:
+            stmt = stmt.where(t.c.stream.in_(sorted(wanted)))
         if agent is not None:
             mine = t.c.agent_id == agent
-            stmt = stmt.where(mine if t is not Tombstone.__table__ else (t.c.agent_id.is_(None) | mine))
-        branches.append(select(_after(stmt, t, pos, wm).limit(limit + 1).subquery()))
+            if t is not Tombstone.__table__:
+                stmt = stmt.where(mine)
+            elif scoped:
+                stmt = stmt.where(t.c.agent_id.is_(None) | mine)
+        out.append((t, stmt))
+    return out
+
+
+def positions_query(
+    principal: Principal,
+    pos: Position,
+    limit: int,
+    wm: int | None,
+    *,
+    upto: Position | None = None,
+    streams: Iterable[str] | None = None,
+    sqlite: bool = False,
+) -> Select:
+    """(tx, seq, stream, op, row_id) of the next limit + 1 changes in (pos, upto], in one UNION ALL
+    query whose branches each walk their (change_tx, change_seq) index from the cursor."""
+    branches = [
+        select(_after(stmt, t, pos, wm, upto).limit(limit + 1).subquery())
+        for t, stmt in _branches(principal, streams, scoped=True, sqlite=sqlite)
+    ]
     u = union_all(*branches).subquery()
     return select(u).order_by(u.c.tx, u.c.seq).limit(limit + 1)
 
 
+def window_end_query(
+    principal: Principal, pos: Position, budget: int, wm: int | None, *, streams: Iterable[str] | None = None
+) -> Select:
+    """Position of the (budget + 1)-th entry after pos ignoring scope: (pos, it] holds at most
+    budget + 1 of the caller's entries. Index-only walks merged lazily (SQLite co-routines,
+    PostgreSQL Merge Append), so its cost follows the page size, not the table sizes."""
+    arms = [
+        _after(select(t.c.change_tx.label("tx"), t.c.change_seq.label("seq")), t, pos, wm, ordered=False)
+        for t, _stmt in _branches(principal, streams, scoped=False)
+    ]
+    u = union_all(*arms)
+    return u.order_by(u.selected_columns.tx, u.selected_columns.seq).limit(1).offset(budget)
+
+
+_MAX_WINDOWS = 8  # windows examined to fill one page when few entries of a window are the caller's
+
+
 def _positions(
-    session: Session, principal: Principal, pos: Position, limit: int, wm: int | None
-) -> list[tuple[int, int, str, str, str]]:
-    rows = session.execute(positions_query(principal, pos, limit, wm)).all()
-    return [(r.tx, r.seq, r.stream, r.op, r.row_id) for r in rows if r.stream in p.STREAMS]
+    session: Session,
+    principal: Principal,
+    pos: Position,
+    limit: int,
+    wm: int | None,
+    streams: Iterable[str] | None = None,
+) -> tuple[list[tuple[int, int, str, str, str]], Position, bool]:
+    """The caller's next entries (at most limit), the cursor after them and whether more may follow."""
+    if session.get_bind().dialect.name != "sqlite":
+        # PostgreSQL merges the branches' index walks itself (Merge Append) and stops at the limit
+        rows = session.execute(positions_query(principal, pos, limit, wm, streams=streams)).all()
+        got = [(r.tx, r.seq, r.stream, r.op, r.row_id) for r in rows[:limit] if r.stream in p.STREAMS]
+        last = rows[min(len(rows), limit) - 1] if rows else None
+        return got, ((last.tx, last.seq) if last is not None else pos), len(rows) > limit
+    # SQLite sorts every branch's rows: bound the page to a window first (see window_end_query)
+    entries: list[tuple[int, int, str, str, str]] = []
+    cur = pos
+    sqlite = True
+    for _ in range(_MAX_WINDOWS):
+        budget = limit - len(entries)
+        end_row = session.execute(window_end_query(principal, cur, budget, wm, streams=streams)).first()
+        end = (end_row[0], end_row[1]) if end_row is not None else None
+        rows = session.execute(
+            positions_query(principal, cur, budget, wm, upto=end, streams=streams, sqlite=sqlite)
+        ).all()
+        got = [(r.tx, r.seq, r.stream, r.op, r.row_id) for r in rows if r.stream in p.STREAMS]
+        if len(rows) > budget:
+            entries += got[:budget]
+            last = rows[budget - 1]
+            return entries, (last.tx, last.seq), True
+        entries += got
+        if end is None:
+            return entries, ((rows[-1].tx, rows[-1].seq) if rows else cur), False
+        cur = end  # the whole window (pos, end] was examined
+        if len(entries) >= limit // 2:
+            break
+    return entries, cur, True
+
+
+def count_after(
+    session: Session,
+    principal: Principal,
+    pos: Position,
+    wm: int | None,
+    streams: Iterable[str] | None = None,
+) -> int:
+    """Exact number of the caller's entries after pos (an upper bound of the changes left)."""
+    total = 0
+    for t, stmt in _branches(principal, streams, scoped=True):
+        q = select(func.count()).select_from(_after(stmt, t, pos, wm, ordered=False).subquery())
+        total += int(session.execute(q).scalar_one())
+    return total
 
 
 def pull_page(
-    session: Session, principal: Principal, pos: Position, limit: int, *, use_watermark: bool = True
+    session: Session,
+    principal: Principal,
+    pos: Position,
+    limit: int,
+    *,
+    use_watermark: bool = True,
+    streams: Iterable[str] | None = None,
+    with_remaining: bool | None = None,
 ) -> dict[str, Any]:
-    """One page of the feed (wire shape of protocol.PullPage)."""
+    """One page of the feed (wire shape of protocol.PullPage, plus the optional "remaining" estimate:
+    computed by default on the first page of a sync from scratch, and 0 on the last page)."""
     wm = watermark(session) if use_watermark else None
-    entries = _positions(session, principal, pos, limit, wm)
-    has_more = len(entries) > limit
-    page = entries[:limit]
+    streams = None if streams is None else list(streams)
+    page, new_pos, has_more = _positions(session, principal, pos, limit, wm, streams)
     last = {(e[2], e[4]): i for i, e in enumerate(page)}
     wanted: dict[str, list[str]] = {}
     for i, (_tx, _seq, stream, op, row_id) in enumerate(page):
@@ -158,44 +284,127 @@ def pull_page(
         if last[(stream, row_id)] != i:
             continue  # a later entry of this page supersedes it
         if op == p.DELETE:
-            changes.append(p.encode_change(stream, op, row_id, None))
-        elif (stream, row_id) in rows:  # else: a granted row deleted since (its tombstone follows)
-            changes.append(p.encode_change(stream, op, row_id, rows[(stream, row_id)]))
-    new_pos = (page[-1][0], page[-1][1]) if page else pos
-    return {"cursor": format_cursor(new_pos), "has_more": has_more, "reset": [], "changes": changes}
+            changes.append({"s": stream, "op": op, "id": row_id})
+        else:
+            row = rows.get((stream, row_id))
+            if row is not None:  # else: a granted row deleted since (its tombstone follows)
+                changes.append({"s": stream, "op": op, "id": row_id, "row": row})
+    doc: dict[str, Any] = {
+        "cursor": format_cursor(new_pos),
+        "has_more": has_more,
+        "reset": [],
+        "changes": changes,
+    }
+    if not has_more:
+        doc["remaining"] = 0
+    elif with_remaining or (with_remaining is None and pos == (0, 0)):
+        doc["remaining"] = count_after(session, principal, new_pos, wm, streams)
+    return doc
+
+
+def _wire_encoder(stream: str) -> Any:
+    """Row tuple (protocol field order) -> wire dict, converting only the fields that need it."""
+    fields = p.STREAMS[stream].fields
+    names = [f.name for f in fields]
+    special = [(f.name, f.type) for f in fields if f.type in (p.DECIMAL, p.DATE, p.DATETIME, p.BYTES)]
+
+    def encode(values: Iterable[Any]) -> dict[str, Any]:
+        out = dict(zip(names, values, strict=True))
+        for name, kind in special:
+            v = out[name]
+            if v is not None:
+                out[name] = p.encode_value(kind, v)
+        return out
+
+    return encode
+
+
+_ENCODERS = {stream: _wire_encoder(stream) for stream in p.STREAMS}
 
 
 def _load_rows(
     session: Session, principal: Principal, wanted: dict[str, list[str]]
 ) -> dict[tuple[str, str], dict[str, Any]]:
+    """Wire rows (protocol.encode_row) of the wanted ids, in batches of IN lists SQLite accepts."""
     found: dict[tuple[str, str], dict] = {}
     for stream, ids in wanted.items():
         t = table_of(stream)
         cols = [t.c[f] for f in p.STREAMS[stream].field_names]
-        for start in range(0, len(ids), 1000):
-            stmt = select(*cols).where(t.c.id.in_(ids[start : start + 1000]))
-            for r in session.execute(stmt).mappings():
-                found[(stream, r["id"])] = _row_for(principal, stream, r)
+        encode = _ENCODERS[stream]
+        for start in range(0, len(ids), _IN_BATCH):
+            stmt = select(*cols).where(t.c.id.in_(ids[start : start + _IN_BATCH]))
+            if stream == "users":
+                for r in session.execute(stmt).mappings():
+                    row = _row_for(principal, stream, r)
+                    found[(stream, r["id"])] = p.encode_row(stream, row)
+                continue
+            for values in session.execute(stmt):
+                row = encode(values)
+                found[(stream, row["id"])] = row
     return found
 
 
-@router.get("/pull", responses={400: {"description": "Invalid cursor"}})
+_IN_BATCH = 900
+
+
+class PullChange(BaseModel):
+    """One change: "u" carries the whole row (wire values of protocol.STREAMS), "d" only the id."""
+
+    s: str
+    op: str
+    id: str
+    row: dict[str, Any] | None = None
+
+
+class PullAnswer(BaseModel):
+    """Documentation of the pull answer (protocol.PullPage); the route writes the JSON itself."""
+
+    cursor: str
+    has_more: bool
+    reset: list[str]
+    changes: list[PullChange]
+    remaining: int | None = None
+
+
+def page_response(doc: Mapping[str, Any]) -> Response:
+    """Compact JSON written straight from the page (values are already JSON-safe wire values)."""
+    body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return Response(content=body, media_type="application/json")
+
+
+@router.get(
+    "/pull",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "A page of changes",
+            "content": {"application/json": {"schema": PullAnswer.model_json_schema()}},
+        },
+        400: {"description": "Invalid cursor or unknown stream"},
+    },
+)
 def pull(
     principal: CurrentUser,
     sessions: Sessions,
     cursor: Annotated[str, Query(max_length=60)] = "",
     limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_SIZE)] = p.DEFAULT_PAGE_SIZE,
-) -> dict[str, Any]:
-    """Changes since `cursor` in the caller's scope, oldest first; "d" = delete or left scope."""
+    streams: Annotated[
+        str, Query(max_length=1000, description="comma-separated stream names; all if empty")
+    ] = "",
+) -> Response:
+    """Changes since `cursor` in the caller's scope, oldest first; "d" = delete or left scope.
+    With `streams`, only the changes of those streams (the cursor is then only valid for them)."""
     try:
         pos = parse_cursor(cursor)
     except CursorError as exc:
         raise ApiError(400, str(exc), "invalid_cursor") from exc
+    only = parse_streams(streams)
     with sessions() as session, session.begin():
         if session.get_bind().dialect.name == "postgresql":
             # one snapshot for the whole page: positions and row values agree
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        return pull_page(session, principal, pos, limit)
+        doc = pull_page(session, principal, pos, limit, streams=only)
+    return page_response(doc)
 
 
 # --------------------------------------------------------------------------- checksums
@@ -233,9 +442,6 @@ def checksums(
     streams: Annotated[str, Query(max_length=1000, description="comma-separated; all if empty")] = "",
 ) -> dict[str, Any]:
     """Per stream: how many rows the caller's replica should hold and their checksum."""
-    wanted = [s.strip() for s in streams.split(",") if s.strip()] or list(p.STREAMS)
-    unknown = [s for s in wanted if s not in p.STREAMS]
-    if unknown:
-        raise ApiError(400, f"Unknown stream(s): {', '.join(sorted(unknown))[:200]}", "invalid")
+    wanted = parse_streams(streams) or list(p.STREAMS)
     with sessions() as session, session.begin():
         return scope_checksums(session, principal, wanted)

@@ -64,3 +64,14 @@ def new_refresh_token() -> str:
 
 def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+#: A rotated refresh token presented again within this delay gets the same successor pair back (the
+#: answer of the rotation was lost); later, or once the successor was used, it counts as stolen.
+REFRESH_GRACE = dt.timedelta(seconds=30)
+
+
+def successor_refresh_token(secret: str, token: str) -> str:
+    """The refresh token that replaces `token` at rotation: derived with the server secret, so a retry
+    of a lost rotation can be answered with the same pair, and nobody without the secret can guess it."""
+    return _b64(hmac.new(secret.encode(), b"refresh-successor:" + token.encode(), hashlib.sha256).digest())

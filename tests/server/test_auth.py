@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from sfa_desktop.sync import protocol as p
-from sfa_server.models import Device, LoginAttempt
+from sfa_server.models import Device, LoginAttempt, RefreshToken
+from sfa_server.tokens import REFRESH_GRACE, hash_refresh_token
 from tests.server.conftest import PASSWORD, Env
 
 H = {p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION)}
@@ -58,6 +60,16 @@ def test_wrong_password_is_401_and_brute_force_is_429(env: Env) -> None:
     assert _login(env, "anna", PASSWORD).status_code == 200  # other users are not affected
 
 
+def _age_rotation(env: Env, token: str, by: dt.timedelta) -> None:
+    """Move the rotation of `token` back in time, as if the retry came that much later."""
+    with env.sessions.begin() as s:
+        row = s.execute(
+            select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(token))
+        ).scalar_one()
+        rotated = row.rotated_at if row.rotated_at.tzinfo else row.rotated_at.replace(tzinfo=dt.UTC)
+        s.execute(update(RefreshToken).where(RefreshToken.id == row.id).values(rotated_at=rotated - by))
+
+
 def test_refresh_rotates_and_reuse_closes_the_device(env: Env) -> None:
     api = env.api("bruno")
     first = api.tokens["refresh_token"]
@@ -67,10 +79,37 @@ def test_refresh_rotates_and_reuse_closes_the_device(env: Env) -> None:
     assert second != first
     api.http.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
     assert api.get("/sync/pull", params={"limit": 1}).status_code == 200
-    # the rotated token is presented again (stolen copy): every session of the device ends
+    # the rotated token is presented again after the grace delay (stolen copy): the device is closed
+    _age_rotation(env, first, REFRESH_GRACE + dt.timedelta(seconds=1))
     r = api.post("/auth/refresh", json={"refresh_token": first})
     assert r.status_code == 401 and r.json()["code"] == "token_reused"
     r = api.post("/auth/refresh", json={"refresh_token": second})
+    assert r.status_code == 401
+    api.close()
+
+
+def test_lost_refresh_answer_is_given_again_within_the_grace_delay(env: Env) -> None:
+    api = env.api("bruno")
+    first = api.tokens["refresh_token"]
+    r = api.post("/auth/refresh", json={"refresh_token": first})
+    assert r.status_code == 200
+    pair = r.json()
+    # the answer was lost: the client retries with the same token and gets the same pair
+    again = api.post("/auth/refresh", json={"refresh_token": first})
+    assert again.status_code == 200, again.text
+    assert again.json() == pair
+    with env.sessions() as s:
+        rows = s.execute(select(func.count()).where(RefreshToken.device_id == api.device_id)).scalar_one()
+    assert rows == 2  # nothing new was issued
+    api.http.headers["Authorization"] = f"Bearer {pair['access_token']}"
+    assert api.get("/sync/pull", params={"limit": 1}).status_code == 200
+    # the successor rotates normally...
+    third = api.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert third.status_code == 200 and third.json()["refresh_token"] not in (first, pair["refresh_token"])
+    # ...and once it was used, the first token is no longer a retry but a stolen copy, even within the delay
+    r = api.post("/auth/refresh", json={"refresh_token": first})
+    assert r.status_code == 401 and r.json()["code"] == "token_reused"
+    r = api.post("/auth/refresh", json={"refresh_token": third.json()["refresh_token"]})
     assert r.status_code == 401
     api.close()
 
