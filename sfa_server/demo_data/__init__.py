@@ -102,10 +102,12 @@ def load(target: Session | Engine, dataset: DemoDataset) -> dict[str, int]:
     the numbers its clients will use.
     """
     if isinstance(target, Engine):
-        from sfa_server.db import session_factory
+        from sfa_server.db import refresh_statistics, session_factory
 
         with session_factory(target).begin() as session:
-            return load(session, dataset)
+            written = load(session, dataset)
+        refresh_statistics(target)
+        return written
     from sfa_server.accounts import allocate_block
     from sfa_server.changes import upsert_rows
 

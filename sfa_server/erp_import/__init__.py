@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def import_path(engine: Engine, path: str | Path, *, kind: str | None = None, skip_bad_rows: bool = False,
                 dry_run: bool = False) -> ImportReport:
     """Import a file or folder in one transaction, committed only when the report says so."""
-    from sfa_server.db import session_factory
+    from sfa_server.db import refresh_statistics, session_factory
 
     target = Path(path)
     if target.is_dir():
@@ -61,6 +61,8 @@ def import_path(engine: Engine, path: str | Path, *, kind: str | None = None, sk
                 session.rollback()
     finally:
         session.close()
+    if report.committed and not dry_run:
+        refresh_statistics(engine)
     return report
 
 
