@@ -104,15 +104,26 @@ def download_pages(transport: Transport) -> list[bytes]:
             return pages
 
 
-def floor(workdir: Path, pages: list[bytes]) -> tuple[float, int]:
-    """Decode + bulk insert of the same pages into a fresh replica: the physical floor."""
+#: Replica sizes (rows) at which the floor measures the client's part of an incremental sync.
+CHECKPOINTS = (10_000, 100_000)
+
+
+def floor(workdir: Path, pages: list[bytes]) -> tuple[float, int, dict[int, float]]:
+    """Decode + bulk insert of the same pages into a fresh replica: the physical floor.
+
+    On the way, at ~10k and ~100k rows and at the end, it times the client's side of an
+    incremental sync of 100 changed rows (decode + apply + cursor, one transaction) against
+    the replica as it is then (not counted in the floor's time)."""
     for leftover in workdir.glob("floor.db*"):
         leftover.unlink()
     replica = open_replica(workdir / "floor.db", os.urandom(32))
     statements = {}
     rows = 0
-    started = time.perf_counter()
+    seconds = 0.0
+    by_size: dict[int, float] = {}
+    todo = list(CHECKPOINTS)
     for raw in pages:
+        started = time.perf_counter()
         page = protocol.decode_pull_page(json.loads(raw))
         by_stream: dict[str, list[dict]] = {}
         for change in page.changes:
@@ -127,9 +138,37 @@ def floor(workdir: Path, pages: list[bytes]) -> tuple[float, int]:
                         stmt = statements[stream] = sqlite_insert(apply.table_of(stream))
                     conn.execute(stmt, batch)
                     rows += len(batch)
-    seconds = time.perf_counter() - started
+        seconds += time.perf_counter() - started
+        if todo and rows >= todo[0]:
+            todo.pop(0)
+            by_size[rows] = client_incremental(replica)
+    by_size[rows] = client_incremental(replica)
     replica.close()
-    return seconds, rows
+    return seconds, rows, by_size
+
+
+def client_incremental(replica: object, changes: int = 100, runs: int = 7) -> float:
+    """Median seconds to decode and apply a page of `changes` changed rows with its cursor."""
+    from sqlalchemy import func, select
+
+    with replica.session() as s:  # type: ignore[attr-defined]
+        stream = max(protocol.STREAM_ORDER, key=lambda name: (
+            name == "products", s.scalar(select(func.count()).select_from(apply.table_of(name))) or 0))
+        table = apply.table_of(stream)
+        names = protocol.STREAMS[stream].field_names
+        current = [dict(zip(names, r, strict=True))
+                   for r in s.execute(select(*(table.c[n] for n in names)).limit(changes))]
+    wire = [protocol.encode_change(stream, protocol.UPSERT, r["id"], r) for r in current]
+    timings = []
+    for run in range(runs):
+        doc = json.dumps({"cursor": f"v1.bench.{run}", "has_more": False, "changes": wire}).encode()
+        started = time.perf_counter()
+        page = protocol.decode_pull_page(json.loads(doc))
+        with replica.session(write=True) as s:  # type: ignore[attr-defined]
+            apply.apply_page(s.connection(), page)
+            state.write_cursor(s.connection(), page.cursor)
+        timings.append(time.perf_counter() - started)
+    return sorted(timings)[len(timings) // 2]
 
 
 def incremental(url: str, database_url: str, engine: SyncEngine, changes: int = 100,
@@ -213,9 +252,11 @@ def main() -> int:
         results["verify_s"] = round(time.perf_counter() - started, 2)
         results["verified_ok"] = not verify.mismatched
         pages = download_pages(transport)
-        floor_s, floor_rows = floor(workdir, pages)
+        floor_s, floor_rows, by_size = floor(workdir, pages)
         results.update(floor_s=round(floor_s, 2), floor_rows_per_s=round(floor_rows / floor_s),
-                       ratio_to_floor=round(e2e / floor_s, 2))
+                       ratio_to_floor=round(e2e / floor_s, 2),
+                       client_incremental_100_ms_by_replica_rows={
+                           f"{n:,}": round(t * 1000, 1) for n, t in by_size.items()})
         inc, inc_wait = incremental(server.url, database_url, engine)
         results["incremental_100_ms"] = round(inc * 1000, 1)
         results["incremental_100_waiting_for_server_ms"] = round(inc_wait * 1000, 1)

@@ -261,5 +261,10 @@ def open_replica(path: Path | str, key: bytes, *, create: bool = True,
         if isinstance(error, exc.DBAPIError):
             raise classify_open_error(path, error.orig) from error
         raise
+    from sfa_desktop.local_db.search import ensure_search
+
+    with engine.begin() as conn:  # a first sync killed mid-way left search to be rebuilt
+        if ensure_search(conn):
+            log.info("search index of %s rebuilt after an interrupted first sync", path.name)
     log.info("replica opened: %s (schema %s)", path.name, migrations.LATEST_VERSION)
     return Replica(path=path, engine=engine)

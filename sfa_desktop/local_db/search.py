@@ -45,14 +45,26 @@ INDEXES = (PRODUCT_INDEX, CUSTOMER_INDEX)
 
 def _ddl(index: _Index) -> list[str]:
     cols = ", ".join(index.columns)
-    new = ", ".join(f"new.{c}" for c in index.columns)
-    old = ", ".join(f"old.{c}" for c in index.columns)
     fts, table = index.fts, index.table
     weights = ", ".join(str(w) for w in index.weights)
     return [
         f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='rowid', "
         f"tokenize='{TOKENIZE}', prefix='{PREFIXES}')",
         f"INSERT INTO {fts}({fts}, rank) VALUES ('rank', 'bm25({weights})')",
+        *_trigger_ddl(index),
+    ]
+
+
+def _trigger_names(index: _Index) -> tuple[str, ...]:
+    return tuple(f"{index.fts}_{suffix}" for suffix in ("ai", "ad", "au"))
+
+
+def _trigger_ddl(index: _Index) -> list[str]:
+    cols = ", ".join(index.columns)
+    new = ", ".join(f"new.{c}" for c in index.columns)
+    old = ", ".join(f"old.{c}" for c in index.columns)
+    fts, table = index.fts, index.table
+    return [
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
         f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
@@ -69,6 +81,43 @@ def create_search_schema(conn: Connection) -> None:
         for statement in _ddl(index):
             conn.exec_driver_sql(statement)
     rebuild_search(conn)
+
+
+def suspend_search(conn: Connection) -> None:
+    """Stop keeping the search index in step, for a bulk load (the first sync) in this transaction.
+
+    The missing triggers are themselves the record that the index is stale: `resume_search`
+    (at the end of the load) or `ensure_search` (after a load that was interrupted) puts them
+    back and re-indexes, so search is never left wrong for good.
+    """
+    for index in INDEXES:
+        for name in _trigger_names(index):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def search_suspended(conn: Connection) -> bool:
+    """True when some search trigger is missing (a bulk load is running or was interrupted)."""
+    wanted = {n for index in INDEXES for n in _trigger_names(index)}
+    present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return not wanted <= present
+
+
+def resume_search(conn: Connection) -> None:
+    """Put the search triggers back and re-index every row (one FTS5 'rebuild' per index)."""
+    for index in INDEXES:
+        for name in _trigger_names(index):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        for statement in _trigger_ddl(index):
+            conn.exec_driver_sql(statement)
+    rebuild_search(conn)
+
+
+def ensure_search(conn: Connection) -> bool:
+    """Repair search after an interrupted bulk load; True when it had to. Cheap when all is well."""
+    if not search_suspended(conn):
+        return False
+    resume_search(conn)
+    return True
 
 
 def rebuild_search(conn: Connection | Session) -> None:

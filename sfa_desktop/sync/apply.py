@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, false, select, true, update
+from sqlalchemy import Connection, Dialect, Table, delete, false, select, true, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from sfa_desktop.local_db.coltypes import DecimalText
 from sfa_desktop.local_db.models import STREAM_TABLES
 from sfa_desktop.sync import protocol
 
@@ -50,11 +52,20 @@ class PageOutcome:
     orphaned_streams: set[str] = field(default_factory=set)
 
 
+_Binder = Callable[[Mapping[str, Any]], tuple[Any, ...]]
+
+
 class _Statements:
-    """Compiled-once upsert statements per stream (the Core executemany path)."""
+    """Compiled-once upsert statements per stream and dialect (the executemany path).
+
+    The SQL is SQLAlchemy's own rendering of the upsert; the rows are bound as plain tuples
+    through each column's bind processor, exactly the conversion the Core executemany does,
+    without its per-row parameter bookkeeping.
+    """
 
     def __init__(self) -> None:
         self._upserts: dict[str, Any] = {}
+        self._raw: dict[tuple[str, str], tuple[str, _Binder]] = {}
 
     def upsert(self, stream: str) -> Any:
         stmt = self._upserts.get(stream)
@@ -71,8 +82,66 @@ class _Statements:
             self._upserts[stream] = stmt
         return stmt
 
+    def raw_upsert(self, stream: str, dialect: Dialect) -> tuple[str, _Binder]:
+        """(SQL with positional parameters, row -> parameter tuple) for `stream`'s upsert."""
+        key = (stream, dialect.name)
+        found = self._raw.get(key)
+        if found is None:
+            found = self._raw[key] = _compile_raw(stream, self.upsert(stream), dialect)
+        return found
+
+
+def _compile_raw(stream: str, stmt: Any, dialect: Dialect) -> tuple[str, _Binder]:
+    table = table_of(stream)
+    names = protocol.STREAMS[stream].field_names
+    compiled = stmt.compile(dialect=dialect, column_keys=list(names))
+    order = compiled.positiontup
+    if dialect.paramstyle != "qmark" or order is None:
+        raise RuntimeError(f"the {stream} upsert needs a qmark dialect, not {dialect.paramstyle}")
+    getters: list[tuple[str | None, Any, Any]] = []  # (row key or None, constant, bind processor)
+    for name in order:
+        column = table.c[name]
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if name in names:
+            getters.append((name, None, _fast_bind(column.type, process)))
+        elif column.default is not None and column.default.is_scalar:
+            # A local column (`dirty`) the wire does not carry: its default on insert.
+            constant = column.default.arg
+            getters.append((None, process(constant) if process else constant, None))
+        else:
+            raise RuntimeError(f"{stream}.{name} is neither on the wire nor has a plain default")
+
+    def bind(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        out = []
+        for name, constant, process in getters:
+            if name is None:
+                out.append(constant)
+            else:
+                value = row[name]
+                out.append(value if process is None or value is None else process(value))
+        return tuple(out)
+
+    return str(compiled), bind
+
 
 _STATEMENTS = _Statements()
+
+
+def _fast_bind(kind: Any, process: Any) -> Any:
+    """The column's bind processor, short-cut for the decoded page's own value types.
+
+    A decoded Decimal is finite and is stored as its text, as DecimalText does; any other
+    value goes through the column's processor and its checks.
+    """
+    if process is None or not isinstance(kind, DecimalText):
+        return process
+
+    def money(value: Any) -> Any:
+        if value.__class__ is Decimal and value.is_finite():
+            return str(value)
+        return process(value)
+
+    return money
 
 
 def clear_stream(conn: Connection, stream: str) -> int:
@@ -142,7 +211,8 @@ def apply_page(conn: Connection, page: protocol.PullPage) -> PageOutcome:
         for chunk in _chunks(deletes, _IN_CHUNK):
             outcome.deleted += conn.execute(delete(table).where(table.c.id.in_(chunk))).rowcount or 0
         if upserts:
-            conn.execute(_STATEMENTS.upsert(stream), upserts)
+            sql_text, bind = _STATEMENTS.raw_upsert(stream, conn.dialect)
+            conn.exec_driver_sql(sql_text, [bind(r) for r in upserts])
             outcome.upserted += len(upserts)
     return outcome
 

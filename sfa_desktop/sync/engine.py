@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from sfa_desktop.local_db import search
 from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
 from sfa_desktop.sync import apply, conflicts, outbox, protocol, state
@@ -174,45 +175,75 @@ class SyncEngine:
             cursor = row.cursor if row else None
         reset_seen = cursor is None
         rows_done = 0
+        self._repair_search()
+        # A first sync loads the whole replica: the search index is built once at the end
+        # (FTS5 'rebuild') instead of row by row through its triggers.
+        bulk_load = cursor is None
+        suspended = False
         # One page ahead: the next page is fetched and decoded while this one is written, so
         # the network, the server and the local disk work at the same time.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sfa-pull") as prefetch:
-            ahead = prefetch.submit(self.transport.pull, cursor=cursor, limit=self.page_size)
-            while True:
-                waited = time.monotonic()
-                page, extra = ahead.result()
-                applying = time.monotonic()
-                report.seconds_waiting += applying - waited
-                cancel.raise_if_cancelled()
-                if page.has_more:
-                    ahead = prefetch.submit(self.transport.pull, cursor=page.cursor, limit=self.page_size)
-                try:
-                    with self.replica.session(write=True) as session:
-                        conn = session.connection()
-                        outcome = apply.apply_page(conn, page)
-                        state.write_cursor(conn, page.cursor)
-                        if outcome.orphaned_streams:
-                            log.warning("lines without their document in %s: pulled again",
-                                        sorted(outcome.orphaned_streams))
-                            conflicts.request_resync(session, sorted(outcome.orphaned_streams))
-                except BaseException:
-                    if page.has_more:
-                        ahead.cancel()
-                    raise
-                report.seconds_applying += time.monotonic() - applying
-                reset_seen = reset_seen or bool(page.reset)
-                report.pages += 1
-                report.rows_upserted += outcome.upserted
-                report.rows_deleted += outcome.deleted
-                report.rows_kept_local += outcome.kept_local
-                rows_done += len(page.changes)
-                self._status(rows_done=rows_done, rows_total=_estimate(rows_done, extra, page.has_more),
-                             bytes_received=self.transport.bytes_received)
-                if not page.has_more:
-                    return reset_seen or bool(outcome.orphaned_streams)
-                if cancel.cancelled:
-                    ahead.cancel()
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sfa-pull") as prefetch:
+                ahead = prefetch.submit(self.transport.pull, cursor=cursor, limit=self.page_size)
+                while True:
+                    waited = time.monotonic()
+                    page, extra = ahead.result()
+                    applying = time.monotonic()
+                    report.seconds_waiting += applying - waited
                     cancel.raise_if_cancelled()
+                    if page.has_more:
+                        ahead = prefetch.submit(self.transport.pull, cursor=page.cursor,
+                                                limit=self.page_size)
+                    try:
+                        with self.replica.session(write=True) as session:
+                            conn = session.connection()
+                            if bulk_load and not suspended and page.has_more:
+                                search.suspend_search(conn)
+                            outcome = apply.apply_page(conn, page)
+                            if suspended and not page.has_more:
+                                search.resume_search(conn)
+                            state.write_cursor(conn, page.cursor)
+                            if outcome.orphaned_streams:
+                                log.warning("lines without their document in %s: pulled again",
+                                            sorted(outcome.orphaned_streams))
+                                conflicts.request_resync(session, sorted(outcome.orphaned_streams))
+                        suspended = suspended or (bulk_load and page.has_more)
+                    except BaseException:
+                        if page.has_more:
+                            ahead.cancel()
+                        raise
+                    report.seconds_applying += time.monotonic() - applying
+                    reset_seen = reset_seen or bool(page.reset)
+                    report.pages += 1
+                    report.rows_upserted += outcome.upserted
+                    report.rows_deleted += outcome.deleted
+                    report.rows_kept_local += outcome.kept_local
+                    rows_done += len(page.changes)
+                    self._status(rows_done=rows_done, rows_total=_estimate(rows_done, extra, page.has_more),
+                                 bytes_received=self.transport.bytes_received)
+                    if not page.has_more:
+                        return reset_seen or bool(outcome.orphaned_streams)
+                    if cancel.cancelled:
+                        ahead.cancel()
+                        cancel.raise_if_cancelled()
+        except BaseException as error:
+            # An interrupted first sync: the pages applied stay, and so does a working search.
+            if suspended and not isinstance(error, DeviceRevokedError):
+                self._repair_search()
+            raise
+
+    def _repair_search(self) -> None:
+        """Re-index search when a first sync stopped before its end left it suspended."""
+        try:
+            with self.replica.session() as session:
+                if not search.search_suspended(session.connection()):
+                    return
+            with self.replica.session(write=True) as session:
+                search.ensure_search(session.connection())
+            log.info("search index rebuilt after an interrupted first sync")
+        except Exception:
+            # The next sync tries again; the pages already applied stay applied.
+            log.exception("could not rebuild the search index of %s", self.replica.path)
 
     def _resync_stream(self, stream: str, report: SyncReport, cancel: CancelToken) -> None:
         """Pull one stream from scratch; its unsent local rows and the outbox stay."""

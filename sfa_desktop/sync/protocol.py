@@ -214,19 +214,44 @@ def encode_row(stream: str, row: Mapping[str, Any]) -> dict[str, Any]:
     return {f.name: encode_value(f.type, row.get(f.name)) for f in s.fields}
 
 
+def _row_plan(stream: str) -> tuple[tuple[str, str, bool, str], ...]:
+    """(name, type, nullable, where) of each field of `stream`, built once per stream."""
+    plan = _ROW_PLANS.get(stream)
+    if plan is None:
+        plan = _ROW_PLANS[stream] = tuple(
+            (f.name, f.type, f.nullable, f"{stream}.{f.name}") for f in STREAMS[stream].fields)
+    return plan
+
+
+_ROW_PLANS: dict[str, tuple[tuple[str, str, bool, str], ...]] = {}
+
+
 def decode_row(stream: str, row: Any) -> dict[str, Any]:
     """Validate and decode one row of `stream`; unknown fields are ignored (forward compat)."""
-    s = STREAMS.get(stream)
-    if s is None:
+    if stream not in STREAMS:
         raise ProtocolError(f"unknown stream {stream!r:.40}")
     if not isinstance(row, dict):
         raise ProtocolError(f"{stream}: row is not an object")
     out = {}
-    for f in s.fields:
-        v = decode_value(f.type, row.get(f.name), f"{stream}.{f.name}")
-        if v is None and not f.nullable:
-            raise ProtocolError(f"{stream}.{f.name}: missing")
-        out[f.name] = v
+    get = row.get
+    # Fast paths for the common plain types (same checks as decode_value); the rest go through it.
+    for name, kind, nullable, where in _ROW_PLANS.get(stream) or _row_plan(stream):
+        v = get(name)
+        if v is None:
+            if not nullable:
+                raise ProtocolError(f"{where}: missing")
+        elif kind == STR:
+            if v.__class__ is not str and not isinstance(v, str):
+                raise ProtocolError(f"{where}: expected {kind}, got {v!r:.60}")
+        elif kind == INT:
+            if v.__class__ is not int:
+                v = decode_value(kind, v, where)
+        elif kind == BOOL:
+            if v.__class__ is not bool:
+                v = decode_value(kind, v, where)
+        else:
+            v = decode_value(kind, v, where)
+        out[name] = v
     return out
 
 

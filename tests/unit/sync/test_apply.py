@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select, update
+from sqlalchemy import text as sql_text
 
 from sfa_desktop.local_db.engine import Replica
-from sfa_desktop.local_db.models import Customer, Order, OrderLine, Product
+from sfa_desktop.local_db.models import Customer, Deal, Order, OrderLine, Product
+from sfa_desktop.local_db.search import search_customers
 from sfa_desktop.sync import apply, protocol, state
 
 from .rows import delete, page, upsert, wire_row
@@ -110,3 +114,34 @@ def test_lines_whose_document_is_missing_are_skipped_not_fatal(replica: Replica)
     assert out.orphaned_streams == {"order_lines"}
     with replica.session() as s:  # the commit went through (no foreign key failure)
         assert s.scalars(select(OrderLine.id)).all() == ["l1"]
+
+
+def test_bulk_upsert_stores_what_the_orm_reads_back_exactly(replica: Replica) -> None:
+    # The executemany path binds plain tuples: money keeps its exact text, datetimes come back
+    # aware in UTC, the local `dirty` column gets its default, and search sees the new rows.
+    apply_one(replica, page(upsert("customers", "c1", name="Ferramenta Rossi", credit_limit="1500.50",
+                                   balance="0.10", overdue_amount="1E+2", city="Città di Castello")))
+    with replica.session() as s:
+        c = s.get(Customer, "c1")
+        assert (c.credit_limit, c.balance, c.overdue_amount) == (Decimal("1500.50"), Decimal("0.10"),
+                                                                  Decimal("1E+2"))
+        assert c.dirty is False
+        raw = s.execute(sql_text("SELECT credit_limit, dirty FROM customers WHERE id = 'c1'")).one()
+        assert tuple(raw) == ("1500.50", 0)
+        assert [h.id for h in search_customers(s, "castello")] == ["c1"]
+    apply_one(replica, page(upsert("deals", "d1", customer_id="c1", expected_close="2026-03-31",
+                                   updated_at="2026-01-15T12:00:00+02:00"), cursor="v1.2.2"))
+    with replica.session() as s:
+        d = s.get(Deal, "d1")
+        assert d.updated_at == dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC)
+        assert d.expected_close == dt.date(2026, 3, 31) and d.dirty is False
+
+
+def test_bulk_upsert_refuses_a_float_for_money(replica: Replica) -> None:
+    good = page(upsert("customers", "c1"))
+    row = dict(good.changes[0].row or {}, credit_limit=1.5)  # never produced by the decoder
+    bad = protocol.PullPage("v1.1.1", False, [protocol.Change("customers", protocol.UPSERT, "c1", row)])
+    with pytest.raises(TypeError, match="must be Decimal"), replica.session(write=True) as s:
+        apply.apply_page(s.connection(), bad)
+    with replica.session() as s:
+        assert s.get(Customer, "c1") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -65,6 +66,8 @@ def test_bad_page_stops_the_sync_and_leaves_the_replica_as_it_was(peer: Scripted
         row = state.read_cursor(s)
         assert row.cursor == "v1.1.1" and row.last_error == info.value.user_message
     assert engine.listeners.status.last_error == info.value.user_message
+    # the page fetched ahead ran in a worker thread: it is gone once the sync has failed
+    assert not [t for t in threading.enumerate() if t.name.startswith("sfa-pull")]
 
 
 def test_cancel_between_pages_keeps_what_was_applied(peer: ScriptedPeer, replica: Replica) -> None:
@@ -76,3 +79,4 @@ def test_cancel_between_pages_keeps_what_was_applied(peer: ScriptedPeer, replica
     with replica.session() as s:
         assert state.read_cursor(s).cursor == "v1.1.1"
     assert product_count(replica) == 10
+    assert not [t for t in threading.enumerate() if t.name.startswith("sfa-pull")]
