@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 
 from sfa_desktop.sync import protocol as p
 from sfa_server.accounts import AccountError, create_user
+from sfa_server.audit import audit
 from sfa_server.deps import AdminUser, ApiError, Sessions
-from sfa_server.models import AuditEntry, Device, RefreshToken, User, utcnow
+from sfa_server.models import Device, RefreshToken, User, utcnow
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 Ident = Annotated[str, Path(min_length=1, max_length=100)]
@@ -59,16 +60,7 @@ def add_user(body: UserCreate, principal: AdminUser, sessions: Sessions) -> dict
             uid = create_user(session, **body.model_dump())
         except AccountError as exc:
             raise ApiError(422, str(exc), "invalid") from exc
-        session.add(
-            AuditEntry(
-                actor_id=principal.user_id,
-                actor=principal.username,
-                action="user.create",
-                object_type="user",
-                object_id=uid,
-                details={"username": body.username},
-            )
-        )
+        audit(session, principal, "user.create", "user", uid, {"username": body.username})
         return _user_public(session.get(User, uid))
 
 
@@ -86,16 +78,7 @@ def disable_user(user_id: Ident, principal: AdminUser, sessions: Sessions) -> di
             .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
-        session.add(
-            AuditEntry(
-                actor_id=principal.user_id,
-                actor=principal.username,
-                action="user.disable",
-                object_type="user",
-                object_id=user_id,
-                details={},
-            )
-        )
+        audit(session, principal, "user.disable", "user", user_id)
         return _user_public(user)
 
 
@@ -136,14 +119,5 @@ def revoke_device(device_id: Ident, principal: AdminUser, sessions: Sessions) ->
                 .where(RefreshToken.device_id == device_id, RefreshToken.revoked_at.is_(None))
                 .values(revoked_at=utcnow())
             )
-            session.add(
-                AuditEntry(
-                    actor_id=principal.user_id,
-                    actor=principal.username,
-                    action="device.revoke",
-                    object_type="device",
-                    object_id=device_id,
-                    details={"name": device.name},
-                )
-            )
+            audit(session, principal, "device.revoke", "device", device_id, {"name": device.name})
         return {"id": device.id, "revoked_at": p.encode_value(p.DATETIME, device.revoked_at)}

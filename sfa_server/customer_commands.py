@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from sfa_desktop.domain import lifecycle, prospects
 from sfa_desktop.sync import protocol as p
+from sfa_server.audit import audit
 from sfa_server.commands import (
     Rejected,
     customer_in_scope,
@@ -21,7 +22,7 @@ from sfa_server.commands import (
     text_field,
 )
 from sfa_server.deps import Principal
-from sfa_server.models import Activity, Address, AuditEntry, Customer, Deal, utcnow
+from sfa_server.models import Activity, Address, Customer, Deal, utcnow
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^[0-9+()./\- ]{5,30}$")
@@ -79,16 +80,7 @@ def customer_update(session: Session, principal: Principal, cmd: p.Command) -> p
             clashes[name] = {"yours": wanted, "server": current}
     if applied:
         customer.row_version = (customer.row_version or 0) + 1
-        session.add(
-            AuditEntry(
-                actor_id=principal.user_id,
-                actor=principal.username,
-                action="customer.update",
-                object_type="customer",
-                object_id=customer.id,
-                details={"changes": applied},
-            )
-        )
+        audit(session, principal, "customer.update", "customer", customer.id, {"changes": applied})
     if clashes:
         names = ", ".join(sorted(clashes))
         return p.CommandResult(
@@ -145,16 +137,7 @@ def prospect_create(session: Session, principal: Principal, cmd: p.Command) -> p
                 country="IT",
             )
         )
-    session.add(
-        AuditEntry(
-            actor_id=principal.user_id,
-            actor=principal.username,
-            action="prospect.create",
-            object_type="customer",
-            object_id=cid,
-            details={"name": name},
-        )
-    )
+    audit(session, principal, "prospect.create", "customer", cid, {"name": name})
     return p.CommandResult(cmd.id, p.APPLIED, server={"customer_id": cid, "status": "prospect"})
 
 

@@ -13,6 +13,7 @@ from sfa_desktop.domain import approval, lifecycle, numbering
 from sfa_desktop.domain.money import round_to
 from sfa_desktop.sync import protocol as p
 from sfa_server.accounts import device_owns_number, renew_block_if_low
+from sfa_server.audit import audit
 from sfa_server.changes import next_counter
 from sfa_server.commands import (
     Rejected,
@@ -25,7 +26,7 @@ from sfa_server.commands import (
     today,
 )
 from sfa_server.deps import Principal
-from sfa_server.models import AuditEntry, Customer, Order, OrderLine, Quote, QuoteLine, utcnow
+from sfa_server.models import Customer, Order, OrderLine, Quote, QuoteLine, utcnow
 from sfa_server.pricing import (
     PricedLine,
     line_public,
@@ -398,16 +399,8 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     for x in priced:
         row = line_row("order_id", order_id, x)
         session.add(OrderLine(**row, list_price=x.price.price, unit_cost=x.product.cost))
-    session.add(
-        AuditEntry(
-            actor_id=principal.user_id,
-            actor=principal.username,
-            action="order.submit",
-            object_type="order",
-            object_id=order_id,
-            details={"number": number, "status": status, "reasons": [r.message for r in reasons]},
-        )
-    )
+    audit(session, principal, "order.submit", "order", order_id,
+          {"number": number, "status": status, "reasons": [r.message for r in reasons]})
     server = {
         "order_id": order_id,
         "number": number,
@@ -440,14 +433,5 @@ def order_cancel(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     except lifecycle.TransitionError as exc:
         raise Rejected("illegal_transition", f"order {order.number}: {exc}") from exc
     order.decision_note, order.updated_at = reason, utcnow()
-    session.add(
-        AuditEntry(
-            actor_id=principal.user_id,
-            actor=principal.username,
-            action="order.cancel",
-            object_type="order",
-            object_id=order.id,
-            details={"reason": reason},
-        )
-    )
+    audit(session, principal, "order.cancel", "order", order.id, {"reason": reason})
     return p.CommandResult(cmd.id, p.APPLIED, server={"order_id": order.id, "status": order.status})

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, update
 
 from sfa_desktop.sync import protocol as p
+from sfa_server.audit import audit
 from sfa_server.changes import reassign_customer, stamp
 from sfa_server.deps import ApiError, OfficeUser, Sessions
 from sfa_server.documents import customer_credit
@@ -125,16 +126,8 @@ def _decide(
             .execution_options(synchronize_session=False)
         ).rowcount
         if done == 1:
-            session.add(
-                AuditEntry(
-                    actor_id=principal.user_id,
-                    actor=principal.username,
-                    action=f"order.{'approve' if target == 'approved' else 'reject'}",
-                    object_type="order",
-                    object_id=order_id,
-                    details={"note": note},
-                )
-            )
+            action = "order.approve" if target == "approved" else "order.reject"
+            audit(session, principal, action, "order", order_id, {"note": note})
             return {
                 "id": order_id,
                 "status": target,
@@ -209,14 +202,5 @@ def reassign(customer_id: OrderId, body: ReassignRequest, principal: OfficeUser,
         if session.get(Customer, customer_id) is None:
             raise ApiError(404, f"Customer {customer_id[:40]} does not exist.", "not_found")
         reassign_customer(session, customer_id, agent.id)
-        session.add(
-            AuditEntry(
-                actor_id=principal.user_id,
-                actor=principal.username,
-                action="customer.reassign",
-                object_type="customer",
-                object_id=customer_id,
-                details={"agent": agent.username},
-            )
-        )
+        audit(session, principal, "customer.reassign", "customer", customer_id, {"agent": agent.username})
     return {"id": customer_id, "agent_id": body.agent_id}
