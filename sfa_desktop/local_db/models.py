@@ -205,6 +205,23 @@ class OpenItem(Base):
     paid: Mapped[Decimal]
 
 
+class _DocumentLine:
+    """The columns quote lines and order lines share (the protocol gives both the same fields)."""
+
+    line_no: Mapped[int]
+    product_id: Mapped[str] = mapped_column(index=True)
+    sku: Mapped[str]
+    description: Mapped[str]
+    quantity: Mapped[Decimal]
+    unit: Mapped[str]
+    unit_price: Mapped[Decimal]
+    discount: Mapped[str | None]
+    vat_rate: Mapped[Decimal]
+    net_amount: Mapped[Decimal]
+    price_list_id: Mapped[str | None]
+    price_list_version: Mapped[int | None]
+
+
 class Quote(Base):
     __tablename__ = "quotes"
     id: Mapped[str] = mapped_column(primary_key=True)
@@ -228,22 +245,10 @@ class Quote(Base):
     dirty: Mapped[bool] = _dirty()
 
 
-class QuoteLine(Base):
+class QuoteLine(_DocumentLine, Base):
     __tablename__ = "quote_lines"
-    id: Mapped[str] = mapped_column(primary_key=True)
-    quote_id: Mapped[str] = mapped_column(_line_parent("quotes"), index=True)
-    line_no: Mapped[int]
-    product_id: Mapped[str] = mapped_column(index=True)
-    sku: Mapped[str]
-    description: Mapped[str]
-    quantity: Mapped[Decimal]
-    unit: Mapped[str]
-    unit_price: Mapped[Decimal]
-    discount: Mapped[str | None]
-    vat_rate: Mapped[Decimal]
-    net_amount: Mapped[Decimal]
-    price_list_id: Mapped[str | None]
-    price_list_version: Mapped[int | None]
+    id: Mapped[str] = mapped_column(primary_key=True, sort_order=-2)
+    quote_id: Mapped[str] = mapped_column(_line_parent("quotes"), index=True, sort_order=-1)
 
 
 class Order(Base):
@@ -270,22 +275,10 @@ class Order(Base):
     dirty: Mapped[bool] = _dirty()
 
 
-class OrderLine(Base):
+class OrderLine(_DocumentLine, Base):
     __tablename__ = "order_lines"
-    id: Mapped[str] = mapped_column(primary_key=True)
-    order_id: Mapped[str] = mapped_column(_line_parent("orders"), index=True)
-    line_no: Mapped[int]
-    product_id: Mapped[str] = mapped_column(index=True)
-    sku: Mapped[str]
-    description: Mapped[str]
-    quantity: Mapped[Decimal]
-    unit: Mapped[str]
-    unit_price: Mapped[Decimal]
-    discount: Mapped[str | None]
-    vat_rate: Mapped[Decimal]
-    net_amount: Mapped[Decimal]
-    price_list_id: Mapped[str | None]
-    price_list_version: Mapped[int | None]
+    id: Mapped[str] = mapped_column(primary_key=True, sort_order=-2)
+    order_id: Mapped[str] = mapped_column(_line_parent("orders"), index=True, sort_order=-1)
 
 
 class Activity(Base):
