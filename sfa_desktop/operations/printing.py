@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,8 @@ from sfa_desktop.local_db.models import (
 from sfa_desktop.pdf.document import PrintAddress, PrintCompany, PrintDocument, PrintLine
 from sfa_desktop.pdf.render import render_to_file
 
+log = logging.getLogger(__name__)
+
 #: Settings keys synced from the server (see docs/protocol.md, "settings").
 COMPANY_SETTING = "company"
 TERMS_SETTING = "quote_terms"
@@ -38,8 +43,26 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _synced_logo(value: Mapping[str, Any]) -> bytes | None:
+    """The logo in the company settings (base64 PNG); a damaged one is left out, not fatal:
+    the agent must still be able to print offline."""
+    encoded = value.get("logo_png")
+    if not isinstance(encoded, str) or not encoded:
+        return None
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        data = b""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        log.warning("the company logo in the synced settings is not a PNG image: printing without it")
+        return None
+    return data
+
+
 def company_from_settings(value: Mapping[str, Any] | None, *, logo_png: bytes | None) -> PrintCompany:
     value = value if isinstance(value, Mapping) else {}
+    if logo_png is None:
+        logo_png = _synced_logo(value)
     lines = value.get("address_lines")
     if isinstance(lines, list):
         lines = tuple(str(x) for x in lines[:4])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sfa_desktop.domain.approval import ApprovalPolicy
@@ -56,9 +58,15 @@ def user_rows(users: list[DemoUser], now: dt.datetime) -> list[dict[str, Any]]:
     return rows
 
 
+def _logo() -> dict[str, str]:
+    """The demo company's logo (resources/logo), as the settings carry it: base64 PNG."""
+    path = Path(__file__).resolve().parents[2] / "resources" / "logo" / "fep-logo.png"
+    return {"logo_png": base64.b64encode(path.read_bytes()).decode("ascii")} if path.is_file() else {}
+
+
 def settings_rows(policy: ApprovalPolicy) -> list[dict[str, Any]]:
     return [
-        {"id": "company", "value": dict(COMPANY)},
+        {"id": "company", "value": {**COMPANY, **_logo()}},
         {"id": "approval_policy", "value": policy.to_settings()},
         {"id": "quote_validity_days", "value": 30},
         {"id": "currency", "value": "EUR"},

@@ -181,3 +181,27 @@ def test_printed_quote_carries_lines_totals_and_company(replica, tmp_path):
     with pytest.raises(PrintError, match="no quote or order"), replica.session() as s:
         print_to_file(s, reference="Q-XX-2026-0001", path=tmp_path / "none.pdf")
     assert not (tmp_path / "none.pdf").exists()
+
+
+def test_the_synced_company_logo_is_printed_and_a_damaged_one_is_left_out(replica, tmp_path, caplog):
+    import base64
+
+    from pypdf import PdfReader
+
+    logo = (Path(__file__).resolve().parents[3] / "resources" / "logo" / "fep-logo.png").read_bytes()
+    with replica.session(write=True) as s:
+        quote = save_quote_draft(s, customer_id="c1", today=TODAY, lines=[LineRequest("p2", Decimal(1))])
+        s.get(Setting, "company").value = {"name": "Padane", "logo_png": base64.b64encode(logo).decode()}
+
+    def images(path: Path) -> int:
+        return sum(len(page.images) for page in PdfReader(path).pages)
+
+    with replica.session() as s:
+        print_to_file(s, reference=quote.number, path=tmp_path / "with.pdf")
+    assert images(tmp_path / "with.pdf") >= 1
+    with replica.session(write=True) as s:
+        s.get(Setting, "company").value = {"name": "Padane", "logo_png": "bm90IGEgcG5n"}  # "not a png"
+    with replica.session() as s:
+        print_to_file(s, reference=quote.number, path=tmp_path / "without.pdf")
+    assert images(tmp_path / "without.pdf") == 0
+    assert "not a PNG image" in caplog.text
