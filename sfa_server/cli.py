@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the commands print their own outcome
     args = build_parser().parse_args(argv)
     if getattr(args, "delegate_error", None):
         print(args.delegate_error, file=sys.stderr)
