@@ -1,4 +1,4 @@
-"""sfa-server command line: init, create-user, serve, import (ERP CSV), demo-data."""
+"""sfa-server command line: init, create-user, serve, prune, import (ERP CSV), demo-data."""
 
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--workers", type=int, default=1)
+    prune = subs.add_parser("prune", help="Forget deletions older than N days (old clients then resync)")
+    _url_arg(prune)
+    prune.add_argument("--older-than-days", type=_days, default=180, help="default 180")
     for name, (module_name, help_text) in DELEGATED.items():
         sub = subs.add_parser(name, help=help_text)
         try:
@@ -74,7 +77,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _create_user(args)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "prune":
+        return _prune(args)
     return 2
+
+
+def _days(raw: str) -> int:
+    try:
+        days = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {raw!r}") from None
+    if not 0 <= days <= 36500:
+        raise argparse.ArgumentTypeError(f"days must be between 0 and 36500, not {days}")
+    return days
+
+
+def _prune(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from sfa_server.db import make_engine, session_factory
+    from sfa_server.retention import prune_history
+
+    engine = make_engine(args.database_url)
+    try:
+        with session_factory(engine).begin() as session:
+            done = prune_history(session, older_than=dt.timedelta(days=args.older_than_days))
+    finally:
+        engine.dispose()
+    horizon = done["horizon"]
+    print(
+        f"removed {done['tombstones']} tombstone(s) and {done['scope_removals']} scope removal(s) "
+        f"older than {args.older_than_days} day(s); history horizon: "
+        + (f"v1.{horizon[0]}.{horizon[1]}" if horizon else "none (history complete)")
+    )
+    return 0
 
 
 def _safe_url(url: str) -> str:

@@ -2,7 +2,8 @@
 
 Cursor "v1.<tx>.<seq>": the last (change_tx, change_seq) served. On PostgreSQL only changes of
 transactions below the current snapshot's xmin are served, so a transaction that commits late can
-never land behind a cursor a client already holds (see sfa_server.changes).
+never land behind a cursor a client already holds (see sfa_server.changes). A cursor below the
+history horizon (sfa_server.retention) gets a resync from scratch with `reset`.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from sqlalchemy.orm import Session
 from sfa_desktop.sync import protocol as p
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
 from sfa_server.models import ScopeGrant, ScopeRemoval, Tombstone
+from sfa_server.retention import history_horizon
 from sfa_server.scope import scope_clause, table_of
 
 router = APIRouter(prefix="/sync", tags=["sync"])
-_CURSOR = re.compile(r"^v1\.(\d{1,19})\.(\d{1,19})$")
+# ".h<tx>.<seq>": the history horizon known when a cursor below it was handed out (a resync)
+_CURSOR = re.compile(r"^v1\.(\d{1,19})\.(\d{1,19})(?:\.h(\d{1,19})\.(\d{1,19}))?$")
 Position = tuple[int, int]
 
 
@@ -44,6 +47,14 @@ def parse_cursor(cursor: str | None) -> Position:
     return int(m.group(1)), int(m.group(2))
 
 
+def cursor_horizon(cursor: str | None) -> Position | None:
+    """The history horizon a cursor was handed out under (only cursors below it carry one)."""
+    m = _CURSOR.match(cursor or "")
+    if m is None or m.group(3) is None:
+        return None
+    return int(m.group(3)), int(m.group(4))
+
+
 def parse_streams(raw: str) -> list[str] | None:
     """Comma-separated protocol stream names -> their list (None when empty = every stream)."""
     wanted = list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
@@ -57,7 +68,9 @@ def parse_streams(raw: str) -> list[str] | None:
     return wanted or None
 
 
-def format_cursor(pos: Position) -> str:
+def format_cursor(pos: Position, horizon: Position | None = None) -> str:
+    if horizon is not None and pos < horizon:
+        return f"v1.{pos[0]}.{pos[1]}.h{horizon[0]}.{horizon[1]}"
     return f"v1.{pos[0]}.{pos[1]}"
 
 
@@ -267,11 +280,26 @@ def pull_page(
     use_watermark: bool = True,
     streams: Iterable[str] | None = None,
     with_remaining: bool | None = None,
+    known_horizon: Position | None = None,
 ) -> dict[str, Any]:
     """One page of the feed (wire shape of protocol.PullPage, plus the optional "remaining" estimate:
-    computed by default on the first page of a sync from scratch, and 0 on the last page)."""
+    computed by default on the first page of a sync from scratch, and 0 on the last page).
+
+    A cursor below the history horizon may have missed pruned deletions: unless it was handed out
+    under that same horizon (known_horizon, from cursor_horizon), the page restarts from scratch
+    with `reset` = the requested streams (all by default)."""
     wm = watermark(session) if use_watermark else None
     streams = None if streams is None else list(streams)
+    horizon = history_horizon(session)
+    reset: list[str] = []
+    if (
+        horizon is not None
+        and pos != (0, 0)
+        and pos < horizon
+        and (known_horizon is None or known_horizon < horizon)
+    ):
+        pos = (0, 0)
+        reset = list(p.STREAMS if streams is None else streams)
     page, new_pos, has_more = _positions(session, principal, pos, limit, wm, streams)
     last = {(e[2], e[4]): i for i, e in enumerate(page)}
     wanted: dict[str, list[str]] = {}
@@ -290,9 +318,9 @@ def pull_page(
             if row is not None:  # else: a granted row deleted since (its tombstone follows)
                 changes.append({"s": stream, "op": op, "id": row_id, "row": row})
     doc: dict[str, Any] = {
-        "cursor": format_cursor(new_pos),
+        "cursor": format_cursor(new_pos, horizon),
         "has_more": has_more,
-        "reset": [],
+        "reset": reset,
         "changes": changes,
     }
     if not has_more:
@@ -386,7 +414,7 @@ def page_response(doc: Mapping[str, Any]) -> Response:
 def pull(
     principal: CurrentUser,
     sessions: Sessions,
-    cursor: Annotated[str, Query(max_length=60)] = "",
+    cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_SIZE)] = p.DEFAULT_PAGE_SIZE,
     streams: Annotated[
         str, Query(max_length=1000, description="comma-separated stream names; all if empty")
@@ -403,7 +431,7 @@ def pull(
         if session.get_bind().dialect.name == "postgresql":
             # one snapshot for the whole page: positions and row values agree
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        doc = pull_page(session, principal, pos, limit, streams=only)
+        doc = pull_page(session, principal, pos, limit, streams=only, known_horizon=cursor_horizon(cursor))
     return page_response(doc)
 
 

@@ -456,6 +456,8 @@ class Tombstone(Base):
     agent_id: Mapped[str | None] = mapped_column(ID)
     change_tx: Mapped[int] = mapped_column(BigInteger)
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    # when the delete happened (history retention, sfa_server.retention); NULL = before 0002
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_tombstones_change", "change_tx", "change_seq"),)
 
@@ -470,6 +472,7 @@ class ScopeRemoval(Base):
     row_id: Mapped[str] = mapped_column(ID)
     change_tx: Mapped[int] = mapped_column(BigInteger)
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)  # see Tombstone
 
     __table_args__ = (Index("ix_scope_removals_agent_change", "agent_id", "change_tx", "change_seq"),)
 
