@@ -1,4 +1,4 @@
-"""The change feed: pull pages of changes since a cursor for the caller's scope, and checksums.
+"""The change feed: pull pages of changes since a cursor for the caller's scope (and the routes).
 
 Cursor "v1.<tx>.<seq>": the last (change_tx, change_seq) served. On PostgreSQL only changes of
 transactions below the current snapshot's xmin are served, so a transaction that commits late can
@@ -8,9 +8,7 @@ history horizon (sfa_server.retention) gets a resync from scratch with `reset`.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
@@ -20,60 +18,21 @@ from sqlalchemy import Select, String, func, literal, select, text, tuple_, unio
 from sqlalchemy.orm import Session
 
 from sfa_desktop.sync import protocol as p
+from sfa_server.checksums import scope_checksums
+from sfa_server.cursors import (
+    CursorError,
+    Position,
+    cursor_horizon,
+    format_cursor,
+    parse_cursor,
+    parse_streams,
+)
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
 from sfa_server.models import ScopeGrant, ScopeRemoval, Tombstone
 from sfa_server.retention import history_horizon
-from sfa_server.scope import scope_clause, table_of
+from sfa_server.scope import row_for, scope_clause, table_of
 
 router = APIRouter(prefix="/sync", tags=["sync"])
-# ".h<tx>.<seq>": the history horizon known when a cursor below it was handed out (a resync)
-_CURSOR = re.compile(r"^v1\.(\d{1,19})\.(\d{1,19})(?:\.h(\d{1,19})\.(\d{1,19}))?$")
-Position = tuple[int, int]
-
-
-class CursorError(ValueError):
-    pass
-
-
-def parse_cursor(cursor: str | None) -> Position:
-    if not cursor:
-        return (0, 0)
-    m = _CURSOR.match(cursor)
-    if m is None:
-        raise CursorError(
-            "The sync cursor is not valid (expected the opaque value of a previous pull, "
-            "or nothing to start from scratch)."
-        )
-    return int(m.group(1)), int(m.group(2))
-
-
-def cursor_horizon(cursor: str | None) -> Position | None:
-    """The history horizon a cursor was handed out under (only cursors below it carry one)."""
-    m = _CURSOR.match(cursor or "")
-    if m is None or m.group(3) is None:
-        return None
-    return int(m.group(3)), int(m.group(4))
-
-
-def parse_streams(raw: str) -> list[str] | None:
-    """Comma-separated protocol stream names -> their list (None when empty = every stream)."""
-    wanted = list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
-    unknown = [s for s in wanted if s not in p.STREAMS]
-    if unknown:
-        raise ApiError(
-            400,
-            f"Unknown stream(s): {', '.join(sorted(unknown))[:200]} (known: {', '.join(p.STREAMS)}).",
-            "invalid",
-        )
-    return wanted or None
-
-
-def format_cursor(pos: Position, horizon: Position | None = None) -> str:
-    if horizon is not None and pos < horizon:
-        return f"v1.{pos[0]}.{pos[1]}.h{horizon[0]}.{horizon[1]}"
-    return f"v1.{pos[0]}.{pos[1]}"
-
-
 # The oldest transaction id that may still commit, among the transactions of THIS database only
 # (the snapshot's xmin would let a long transaction in another database of the cluster stall the
 # feed). Soundness: the snapshot's xmax is read first (same statement, statement snapshot), so every
@@ -120,14 +79,6 @@ def _after(
     if wm is not None:
         stmt = stmt.where(t.c.change_tx < wm)
     return stmt.order_by(t.c.change_tx, t.c.change_seq) if ordered else stmt
-
-
-def _row_for(principal: Principal, stream: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    if stream == "users" and out.get("id") == principal.user_id:
-        # each device numbers documents from its own block
-        out["number_block_start"], out["number_block_end"] = principal.number_block
-    return out
 
 
 def _branches(
@@ -363,7 +314,7 @@ def _load_rows(
             stmt = select(*cols).where(t.c.id.in_(ids[start : start + _IN_BATCH]))
             if stream == "users":
                 for r in session.execute(stmt).mappings():
-                    row = _row_for(principal, stream, r)
+                    row = row_for(principal, stream, r)
                     found[(stream, r["id"])] = p.encode_row(stream, row)
                 continue
             for values in session.execute(stmt):
@@ -433,34 +384,6 @@ def pull(
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         doc = pull_page(session, principal, pos, limit, streams=only, known_horizon=cursor_horizon(cursor))
     return page_response(doc)
-
-
-# --------------------------------------------------------------------------- checksums
-
-
-def stream_checksum(stream: str, rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """{"count", "checksum"}: sha256 over the rows sorted by id, each as
-    protocol.row_checksum_text(stream, row) followed by a newline. Clients compute the same."""
-    texts = sorted((str(r["id"]), p.row_checksum_text(stream, r)) for r in rows)
-    h = hashlib.sha256()
-    for _id, t in texts:
-        h.update(t.encode("utf-8"))
-        h.update(b"\n")
-    return {"count": len(texts), "checksum": h.hexdigest()}
-
-
-def scope_checksums(session: Session, principal: Principal, streams: Iterable[str]) -> dict[str, Any]:
-    out = {}
-    for stream in streams:
-        t = table_of(stream)
-        cols = [t.c[f] for f in p.STREAMS[stream].field_names]
-        rows = session.execute(
-            select(*cols).where(
-                scope_clause(stream, agent_id=principal.scope_agent, user_id=principal.user_id)
-            )
-        ).mappings()
-        out[stream] = stream_checksum(stream, (_row_for(principal, stream, r) for r in rows))
-    return out
 
 
 @router.get("/checksums", responses={400: {"description": "Unknown stream"}})

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, exists, literal_column, or_, select, true
 
+from sfa_server.deps import Principal
 from sfa_server.models import STREAM_MODELS, Customer, Order, PriceList, Quote
 
 CUSTOMER_CHILDREN = ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals")
@@ -67,3 +69,12 @@ def scope_clause(
         o = Order.__table__.c
         return cols("order_id").in_(select(o.id).where(o.customer_id.in_(my_customers(agent_id))))
     raise ValueError(f"no scope rule for stream {stream!r}")
+
+
+def row_for(principal: Principal, stream: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The row as this caller receives it (its users row carries this device's number block)."""
+    out = dict(row)
+    if stream == "users" and out.get("id") == principal.user_id:
+        # each device numbers documents from its own block
+        out["number_block_start"], out["number_block_end"] = principal.number_block
+    return out

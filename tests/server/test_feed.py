@@ -6,7 +6,7 @@ import hashlib
 
 from sfa_desktop.sync import protocol as p
 from sfa_server.changes import delete_rows, upsert_rows
-from sfa_server.feed import parse_cursor
+from sfa_server.cursors import parse_cursor
 from tests.server.conftest import Env, apply_changes
 
 

@@ -13,9 +13,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_server.changes import upsert_rows
+from sfa_server.cursors import format_cursor, parse_cursor
 from sfa_server.db import init_database, session_factory
 from sfa_server.deps import Principal
-from sfa_server.feed import format_cursor, parse_cursor, pull_page
+from sfa_server.feed import pull_page
 from tests.server.conftest import drop_pg_database, fresh_pg_database
 
 pytestmark = pytest.mark.postgres

@@ -12,8 +12,8 @@ from sqlalchemy import func, select, update
 from sfa_desktop.sync import protocol as p
 from sfa_server.changes import delete_rows, reassign_customer, upsert_rows
 from sfa_server.cli import main
+from sfa_server.cursors import cursor_horizon, parse_cursor
 from sfa_server.db import init_database
-from sfa_server.feed import cursor_horizon, parse_cursor
 from sfa_server.models import ScopeRemoval, Tombstone
 from sfa_server.retention import history_horizon, prune_history
 from tests.server.conftest import Env

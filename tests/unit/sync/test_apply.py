@@ -98,7 +98,7 @@ def test_local_checksum_uses_the_server_recipe(replica: Replica) -> None:
 
 
 def test_checksum_matches_the_server_function(replica: Replica) -> None:
-    from sfa_server.feed import stream_checksum
+    from sfa_server.checksums import stream_checksum
 
     rows = [wire_row("stock_levels", f"s{i}", on_hand=f"{i}.500", as_of="2026-01-15T10:00:00.123+00:00")
             for i in range(5)]

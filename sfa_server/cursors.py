@@ -1,0 +1,50 @@
+"""Sync cursors ("v1.<tx>.<seq>", opaque to clients) and the streams= filter of the feed."""
+
+from __future__ import annotations
+
+import re
+
+from sfa_desktop.sync import protocol as p
+from sfa_server.deps import ApiError
+
+# ".h<tx>.<seq>": the history horizon known when a cursor below it was handed out (a resync)
+_CURSOR = re.compile(r"^v1\.(\d{1,19})\.(\d{1,19})(?:\.h(\d{1,19})\.(\d{1,19}))?$")
+Position = tuple[int, int]
+
+class CursorError(ValueError):
+    pass
+
+def parse_cursor(cursor: str | None) -> Position:
+    if not cursor:
+        return (0, 0)
+    m = _CURSOR.match(cursor)
+    if m is None:
+        raise CursorError(
+            "The sync cursor is not valid (expected the opaque value of a previous pull, "
+            "or nothing to start from scratch)."
+        )
+    return int(m.group(1)), int(m.group(2))
+
+def cursor_horizon(cursor: str | None) -> Position | None:
+    """The history horizon a cursor was handed out under (only cursors below it carry one)."""
+    m = _CURSOR.match(cursor or "")
+    if m is None or m.group(3) is None:
+        return None
+    return int(m.group(3)), int(m.group(4))
+
+def parse_streams(raw: str) -> list[str] | None:
+    """Comma-separated protocol stream names -> their list (None when empty = every stream)."""
+    wanted = list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
+    unknown = [s for s in wanted if s not in p.STREAMS]
+    if unknown:
+        raise ApiError(
+            400,
+            f"Unknown stream(s): {', '.join(sorted(unknown))[:200]} (known: {', '.join(p.STREAMS)}).",
+            "invalid",
+        )
+    return wanted or None
+
+def format_cursor(pos: Position, horizon: Position | None = None) -> str:
+    if horizon is not None and pos < horizon:
+        return f"v1.{pos[0]}.{pos[1]}.h{horizon[0]}.{horizon[1]}"
+    return f"v1.{pos[0]}.{pos[1]}"
