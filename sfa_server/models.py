@@ -244,6 +244,23 @@ class OpenItem(Synced, Base):
     paid: Mapped[Decimal] = mapped_column(default=Decimal(0))
 
 
+class DocumentLine:
+    """The columns quote lines and order lines share (the protocol gives both the same fields)."""
+
+    line_no: Mapped[int]
+    product_id: Mapped[str] = mapped_column(ID)
+    sku: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(String(1000))
+    quantity: Mapped[Decimal]
+    unit: Mapped[str] = mapped_column(String(20))
+    unit_price: Mapped[Decimal]
+    discount: Mapped[str | None] = mapped_column(String(100))
+    vat_rate: Mapped[Decimal]
+    net_amount: Mapped[Decimal]
+    price_list_id: Mapped[str | None] = mapped_column(ID)
+    price_list_version: Mapped[int | None]
+
+
 class Quote(Synced, Base):
     __tablename__ = "quotes"
     __stream__ = "quotes"
@@ -268,22 +285,10 @@ class Quote(Synced, Base):
     priced_on: Mapped[dt.date | None]
 
 
-class QuoteLine(Synced, Base):
+class QuoteLine(DocumentLine, Synced, Base):
     __tablename__ = "quote_lines"
     __stream__ = "quote_lines"
     quote_id: Mapped[str] = mapped_column(ID, index=True)
-    line_no: Mapped[int]
-    product_id: Mapped[str] = mapped_column(ID)
-    sku: Mapped[str] = mapped_column(String(80))
-    description: Mapped[str] = mapped_column(String(1000))
-    quantity: Mapped[Decimal]
-    unit: Mapped[str] = mapped_column(String(20))
-    unit_price: Mapped[Decimal]
-    discount: Mapped[str | None] = mapped_column(String(100))
-    vat_rate: Mapped[Decimal]
-    net_amount: Mapped[Decimal]
-    price_list_id: Mapped[str | None] = mapped_column(ID)
-    price_list_version: Mapped[int | None]
 
 
 class Order(Synced, Base):
@@ -311,22 +316,10 @@ class Order(Synced, Base):
     created_by: Mapped[str | None] = mapped_column(ID)
 
 
-class OrderLine(Synced, Base):
+class OrderLine(DocumentLine, Synced, Base):
     __tablename__ = "order_lines"
     __stream__ = "order_lines"
     order_id: Mapped[str] = mapped_column(ID, index=True)
-    line_no: Mapped[int]
-    product_id: Mapped[str] = mapped_column(ID)
-    sku: Mapped[str] = mapped_column(String(80))
-    description: Mapped[str] = mapped_column(String(1000))
-    quantity: Mapped[Decimal]
-    unit: Mapped[str] = mapped_column(String(20))
-    unit_price: Mapped[Decimal]
-    discount: Mapped[str | None] = mapped_column(String(100))
-    vat_rate: Mapped[Decimal]
-    net_amount: Mapped[Decimal]
-    price_list_id: Mapped[str | None] = mapped_column(ID)
-    price_list_version: Mapped[int | None]
     # internal: list price and cost at submission, for approval figures
     list_price: Mapped[Decimal | None]
     unit_cost: Mapped[Decimal | None]
