@@ -1,96 +1,41 @@
-"""Shared pieces of push command handling: the rejection type and payload value checks."""
+"""Shared pieces of push command handling: the rejection type, settings and scope checks.
+
+Payload values arrive decoded and validated by the protocol's command specs (types, lengths, no
+NUL or broken Unicode); handlers check only business rules.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from sfa_desktop.domain.messages import Message, UserError, format_message
 from sfa_server.deps import Principal
 from sfa_server.models import Customer, Setting
 
 
 class Rejected(Exception):
     """A business rejection: the command is answered "rejected" and nothing is written.
-    record=False: the answer is not stored (the command may succeed when retried later)."""
 
-    def __init__(self, code: str, reason: str, *, record: bool = True) -> None:
-        super().__init__(reason)
-        self.code, self.reason, self.record = code, reason, record
+    `code` is the machine code the client acts on; `message` (a message code and its parameters)
+    says why in the agent's words. record=False: the answer is not stored (the command may succeed
+    when retried later).
+    """
 
+    def __init__(self, code: str, message: str | Message, *, record: bool = True, **params: Any) -> None:
+        self.message = message if isinstance(message, Message) else Message(message, params)
+        self.code, self.record = code, record
+        self.reason = format_message(self.message, "en")
+        super().__init__(self.reason)
 
-def text_field(
-    payload: dict, name: str, *, required: bool = False, max_len: int = 200, where: str = ""
-) -> str | None:
-    v = payload.get(name)
-    if v is None or (isinstance(v, str) and not v.strip() and not required):
-        if required:
-            raise Rejected("invalid", f"{where}{name} is required")
-        return None
-    if not isinstance(v, str):
-        raise Rejected("invalid", f"{where}{name} must be text")
-    v = v.strip()
-    if required and not v:
-        raise Rejected("invalid", f"{where}{name} is required")
-    if len(v) > max_len:
-        raise Rejected("invalid", f"{where}{name} is longer than {max_len} characters")
-    if "\x00" in v:
-        raise Rejected("invalid", f"{where}{name} contains a NUL character")
-    return v
-
-
-def id_field(payload: dict, name: str) -> str:
-    v = text_field(payload, name, required=True, max_len=100)
-    assert v is not None
-    return v
-
-
-def decimal_field(payload: dict, name: str, *, where: str = "", required: bool = False) -> Decimal | None:
-    v = payload.get(name)
-    if v is None:
-        if required:
-            raise Rejected("invalid", f"{where}{name} is required")
-        return None
-    if isinstance(v, bool) or not isinstance(v, (str, int)):
-        raise Rejected("invalid", f'{where}{name} must be a decimal number written as text, e.g. "12.5"')
-    try:
-        d = Decimal(str(v).strip())
-    except InvalidOperation as exc:
-        raise Rejected("invalid", f"{where}{name} {str(v)[:30]!r} is not a number") from exc
-    if not d.is_finite() or abs(d) > Decimal("1e12"):
-        raise Rejected("invalid", f"{where}{name} {str(v)[:30]!r} is not a plausible number")
-    return d
-
-
-def date_field(payload: dict, name: str) -> dt.date | None:
-    v = payload.get(name)
-    if v is None:
-        return None
-    try:
-        return dt.date.fromisoformat(v) if isinstance(v, str) else _bad_date(name)
-    except ValueError as exc:
-        raise Rejected("invalid", f"{name} {str(v)[:30]!r} is not a date (YYYY-MM-DD)") from exc
-
-
-def _bad_date(name: str) -> dt.date:
-    raise Rejected("invalid", f"{name} must be a date written YYYY-MM-DD")
-
-
-def datetime_field(payload: dict, name: str) -> dt.datetime | None:
-    v = payload.get(name)
-    if v is None:
-        return None
-    if not isinstance(v, str):
-        raise Rejected("invalid", f"{name} must be an ISO date-time with time zone")
-    try:
-        value = dt.datetime.fromisoformat(v)
-    except ValueError as exc:
-        raise Rejected("invalid", f"{name} {v[:40]!r} is not an ISO date-time") from exc
-    if value.tzinfo is None:
-        raise Rejected("invalid", f"{name} needs a time zone (e.g. 2026-05-04T10:00:00+02:00)")
-    return value.astimezone(dt.UTC)
+    @classmethod
+    def of(cls, code: str, error: UserError, wrapper: str | None = None, **params: Any) -> Rejected:
+        """A domain error (its message) as a rejection, optionally inside a wrapping message."""
+        if wrapper is None:
+            return cls(code, error.message)
+        return cls(code, wrapper, error=error.message, **params)
 
 
 def today() -> dt.date:
@@ -104,9 +49,7 @@ def setting(session: Session, key: str, default: Any = None) -> Any:
 
 def require_agent(principal: Principal) -> None:
     if not principal.is_agent:
-        raise Rejected(
-            "forbidden", "only agents send sales commands; office changes go through the office screens"
-        )
+        raise Rejected("forbidden", "push.not_an_agent")
 
 
 def customer_in_scope(
@@ -115,5 +58,5 @@ def customer_in_scope(
     customer = session.get(Customer, customer_id, with_for_update=for_update)
     # a customer outside the scope is answered like an unknown one: ids of others are not confirmed
     if customer is None or (principal.scope_agent and customer.agent_id != principal.scope_agent):
-        raise Rejected("not_found", f"customer {customer_id[:40]} is unknown or not one of yours")
+        raise Rejected("not_found", "push.customer_unknown", customer=customer_id[:40])
     return customer

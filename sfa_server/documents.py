@@ -10,21 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain import approval, lifecycle, numbering
+from sfa_desktop.domain.discounts import parse_discount
+from sfa_desktop.domain.lifecycle import status_label
+from sfa_desktop.domain.messages import Message
 from sfa_desktop.domain.money import round_to
 from sfa_desktop.sync import protocol as p
 from sfa_server.accounts import device_owns_number, renew_block_if_low
 from sfa_server.audit import audit
 from sfa_server.changes import next_counter
-from sfa_server.commands import (
-    Rejected,
-    customer_in_scope,
-    date_field,
-    id_field,
-    require_agent,
-    setting,
-    text_field,
-    today,
-)
+from sfa_server.commands import Rejected, customer_in_scope, require_agent, setting, today
 from sfa_server.deps import Principal
 from sfa_server.models import Customer, Order, OrderLine, Quote, QuoteLine, utcnow
 from sfa_server.pricing import (
@@ -97,7 +91,7 @@ def _quote_public(q: Quote, priced: list[PricedLine] | None = None) -> dict[str,
 def _load_quote(session: Session, principal: Principal, quote_id: str) -> Quote:
     quote = session.get(Quote, quote_id, with_for_update=True)
     if quote is None:
-        raise Rejected("not_found", f"quote {quote_id[:40]} is unknown", record=False)
+        raise Rejected("not_found", "push.quote_unknown", record=False, quote=quote_id[:40])
     customer_in_scope(session, principal, quote.customer_id)
     return quote
 
@@ -127,23 +121,20 @@ def _write_lines(
 def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
     require_agent(principal)
     pl = cmd.payload
-    quote_id, customer_id = id_field(pl, "quote_id"), id_field(pl, "customer_id")
+    quote_id, customer_id = pl["quote_id"], pl["customer_id"]
     customer = customer_in_scope(session, principal, customer_id)
     if customer.status == "blocked":
-        raise Rejected("customer_blocked", f"{customer.name} is blocked by the office: no new quotes")
+        raise Rejected("customer_blocked", "push.customer_blocked_quote", customer=customer.name)
     lines = parse_lines(pl.get("lines"))
     quote = session.get(Quote, quote_id, with_for_update=True)
     previous: dict[str, Decimal] = {}
     if quote is not None:
         if quote.customer_id != customer_id:
-            raise Rejected("invalid", "a saved quote cannot move to another customer: make a new quote")
+            raise Rejected("invalid", "push.quote_moved")
         customer_in_scope(session, principal, quote.customer_id)
         if not lifecycle.can_edit_quote(quote.status, _is_latest(session, quote)):
-            raise Rejected(
-                "illegal_transition",
-                f"quote {quote.number} is {quote.status}: only the latest "
-                "draft can be changed (make a revision)",
-            )
+            raise Rejected("illegal_transition", "push.quote_not_editable", number=quote.number,
+                           status=status_label("quote_status", quote.status))
         previous = {
             ln.product_id: ln.unit_price
             for ln in session.execute(select(QuoteLine).where(QuoteLine.quote_id == quote_id)).scalars()
@@ -153,9 +144,9 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
         customer=customer,
         lines=lines,
         on=today(),
-        document_discount=text_field(pl, "document_discount", max_len=80),
+        document_discount=pl.get("document_discount"),
     )
-    valid_until = date_field(pl, "valid_until") or (
+    valid_until = pl.get("valid_until") or (
         today() + dt.timedelta(days=int(setting(session, "quote_validity_days", 30)))
     )
     now = utcnow()
@@ -174,9 +165,9 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
             created_at=now,
         )
         session.add(quote)
-    quote.document_discount = text_field(pl, "document_discount", max_len=80)
-    quote.notes = text_field(pl, "notes", max_len=4000)
-    quote.customer_reference = text_field(pl, "customer_reference", max_len=200)
+    quote.document_discount = pl.get("document_discount")
+    quote.notes = pl.get("notes")
+    quote.customer_reference = pl.get("customer_reference")
     quote.valid_until, quote.priced_on, quote.updated_at = valid_until, today(), now
     quote.taxable_total, quote.vat_total = totals.taxable_total, totals.vat_total
     quote.grand_total = totals.grand_total
@@ -186,7 +177,8 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
         changes = price_differences(pl, priced, totals.grand_total)
     else:  # an older client: compare with the quote as the server last priced it
         changes = [
-            f"the price of {x.product.sku} changed from {previous[x.product.id]} to {x.price.price}"
+            Message("push.price_changed", {"sku": x.product.sku, "now": x.price.price,
+                                           "was": previous[x.product.id]})
             for x in priced
             if x.product.id in previous and previous[x.product.id] != x.price.price
         ]
@@ -195,25 +187,29 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
     if repriced or number_changed:
         reasons = list(changes)
         if number_changed:
-            reasons.append(f"the quote was numbered {quote.number}")
-        return p.CommandResult(
-            cmd.id, p.CHANGED, "; ".join(reasons), "price_changed" if repriced else "renumbered", server
-        )
+            reasons.append(Message("push.quote_numbered", {"number": quote.number}))
+        return changed(cmd, "price_changed" if repriced else "renumbered", reasons, server)
     return p.CommandResult(cmd.id, p.APPLIED, server=server)
+
+
+def changed(cmd: p.Command, code: str, items: list[Message], server: dict[str, Any]) -> p.CommandResult:
+    """A "changed" answer: what the server did differently, as messages."""
+    message = Message("push.changes", {"items": items})
+    return p.CommandResult(cmd.id, p.CHANGED, str(message), code, server, message.to_wire())
 
 
 def _quote_status(session: Session, principal: Principal, cmd: p.Command, target: str) -> p.CommandResult:
     require_agent(principal)
-    quote = _load_quote(session, principal, id_field(cmd.payload, "quote_id"))
-    reason = text_field(cmd.payload, "reason", max_len=1000) if target == "lost" else None
+    quote = _load_quote(session, principal, cmd.payload["quote_id"])
+    reason = cmd.payload.get("reason")
     try:
         new = lifecycle.quote_transition(
             quote.status, target, lost_reason=reason, today=today(), valid_until=quote.valid_until
         )
     except lifecycle.TransitionError as exc:
-        raise Rejected("illegal_transition", f"quote {quote.number}: {exc}") from exc
+        raise Rejected.of("illegal_transition", exc, "push.quote_transition", number=quote.number) from exc
     quote.status, quote.updated_at = new.value, utcnow()
-    if reason:
+    if reason and target in ("lost", "accepted"):
         quote.lost_reason = reason
     return p.CommandResult(cmd.id, p.APPLIED, server=_quote_public(quote))
 
@@ -232,15 +228,13 @@ def quote_lose(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
 
 def quote_revise(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
     require_agent(principal)
-    old = _load_quote(session, principal, id_field(cmd.payload, "quote_id"))
-    new_id = id_field(cmd.payload, "new_quote_id")
+    old = _load_quote(session, principal, cmd.payload["quote_id"])
+    new_id = cmd.payload["new_quote_id"]
     if not lifecycle.can_revise_quote(old.status, _is_latest(session, old)):
-        raise Rejected(
-            "illegal_transition",
-            f"quote {old.number} is {old.status}: only the latest sent, lost or expired quote can be revised",
-        )
+        raise Rejected("illegal_transition", "push.quote_not_revisable", number=old.number,
+                       status=status_label("quote_status", old.status))
     if session.get(Quote, new_id) is not None:
-        raise Rejected("conflict", f"quote {new_id[:40]} already exists")
+        raise Rejected("conflict", "push.quote_exists", quote=new_id[:40])
     number, accepted = assign_number(session, principal, "Q", cmd.payload.get("number"))
     now = utcnow()
     new = Quote(
@@ -266,12 +260,12 @@ def quote_revise(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     session.add(new)
     for ln in session.execute(select(QuoteLine).where(QuoteLine.quote_id == old.id)).scalars():
         data = {c: getattr(ln, c) for c in p.STREAMS["quote_lines"].field_names}
-        data.update(id=f"{new_id}-{ln.line_no:03d}", quote_id=new_id)
+        data.update(id=p.line_id(new_id, ln.line_no), quote_id=new_id)
         session.add(QuoteLine(**data))
     session.flush()
     server = _quote_public(new)
     if not accepted:
-        return p.CommandResult(cmd.id, p.CHANGED, f"the revision was numbered {number}", "renumbered", server)
+        return changed(cmd, "renumbered", [Message("push.revision_numbered", {"number": number})], server)
     return p.CommandResult(cmd.id, p.APPLIED, server=server)
 
 
@@ -308,7 +302,7 @@ def _honoured_quote(
 ) -> tuple[Quote, dict[str, tuple]]:
     quote = _load_quote(session, principal, quote_id)
     if quote.customer_id != customer_id:
-        raise Rejected("invalid", f"quote {quote.number} is for another customer")
+        raise Rejected("invalid", "push.quote_other_customer", number=quote.number)
     try:
         new_status = lifecycle.check_quote_conversion(
             quote.status,
@@ -317,12 +311,10 @@ def _honoured_quote(
             is_latest_revision=_is_latest(session, quote),
         )
     except lifecycle.TransitionError as exc:
-        raise Rejected("illegal_transition", f"quote {quote.number}: {exc}") from exc
+        raise Rejected.of("illegal_transition", exc, "push.quote_transition", number=quote.number) from exc
     quote.status = new_status.value
     honoured = {}
     for ln in session.execute(select(QuoteLine).where(QuoteLine.quote_id == quote.id)).scalars():
-        from sfa_desktop.domain.discounts import parse_discount
-
         net = round_to(parse_discount(ln.discount).apply(ln.unit_price), 4)
         honoured[ln.product_id] = (ln.unit_price, ln.price_list_id, ln.price_list_version, net)
     return quote, honoured
@@ -331,19 +323,17 @@ def _honoured_quote(
 def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
     require_agent(principal)
     pl = cmd.payload
-    order_id, customer_id = id_field(pl, "order_id"), id_field(pl, "customer_id")
+    order_id, customer_id = pl["order_id"], pl["customer_id"]
     customer = customer_in_scope(session, principal, customer_id, for_update=True)
     if customer.status == "blocked":
-        raise Rejected(
-            "customer_blocked", f"{customer.name} is blocked by the office: orders are not accepted"
-        )
+        raise Rejected("customer_blocked", "push.customer_blocked_order", customer=customer.name)
     if session.get(Order, order_id) is not None:
-        raise Rejected("conflict", f"order {order_id[:40]} was already submitted")
+        raise Rejected("conflict", "push.order_exists", order=order_id[:40])
     lines = parse_lines(pl.get("lines"))
     if not lines:
-        raise Rejected("invalid", "an order needs at least one line")
+        raise Rejected("invalid", "push.order_needs_lines")
     quote, honoured = (None, None)
-    quote_id = text_field(pl, "quote_id", max_len=100)
+    quote_id = pl.get("quote_id")
     if quote_id:
         quote, honoured = _honoured_quote(session, principal, quote_id, customer_id)
     priced, totals, doc_discount = price_lines(
@@ -352,7 +342,7 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
         lines=lines,
         on=today(),
         honoured=honoured,
-        document_discount=text_field(pl, "document_discount", max_len=80),
+        document_discount=pl.get("document_discount"),
     )
     reasons = approval.evaluate_order(
         lines=[
@@ -383,9 +373,9 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
         quote_id=quote.id if quote else None,
         status=status,
         currency="EUR",
-        document_discount=text_field(pl, "document_discount", max_len=80),
-        notes=text_field(pl, "notes", max_len=4000),
-        customer_reference=text_field(pl, "customer_reference", max_len=200),
+        document_discount=pl.get("document_discount"),
+        notes=pl.get("notes"),
+        customer_reference=pl.get("customer_reference"),
         taxable_total=totals.taxable_total,
         vat_total=totals.vat_total,
         grand_total=totals.grand_total,
@@ -413,25 +403,25 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     }
     changes = price_differences(pl, priced, totals.grand_total)
     if not accepted:
-        changes.append(f"the order was numbered {number}")
+        changes.append(Message("push.order_numbered", {"number": number}))
     if changes:
         code = "renumbered" if accepted is False and len(changes) == 1 else "price_changed"
-        return p.CommandResult(cmd.id, p.CHANGED, "; ".join(changes), code, server)
+        return changed(cmd, code, changes, server)
     return p.CommandResult(cmd.id, p.APPLIED, server=server)
 
 
 def order_cancel(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
     require_agent(principal)
-    order_id = id_field(cmd.payload, "order_id")
+    order_id = cmd.payload["order_id"]
     order = session.get(Order, order_id, with_for_update=True)
     if order is None:
-        raise Rejected("not_found", f"order {order_id[:40]} is unknown", record=False)
+        raise Rejected("not_found", "push.order_unknown", record=False, order=order_id[:40])
     customer_in_scope(session, principal, order.customer_id)
-    reason = text_field(cmd.payload, "reason", max_len=1000)
+    reason = cmd.payload.get("reason")
     try:
         order.status = lifecycle.order_transition(order.status, "cancelled").value
     except lifecycle.TransitionError as exc:
-        raise Rejected("illegal_transition", f"order {order.number}: {exc}") from exc
+        raise Rejected.of("illegal_transition", exc, "push.order_transition", number=order.number) from exc
     order.decision_note, order.updated_at = reason, utcnow()
     audit(session, principal, "order.cancel", "order", order.id, {"reason": reason})
     return p.CommandResult(cmd.id, p.APPLIED, server={"order_id": order.id, "status": order.status})

@@ -10,11 +10,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain import discounts, pricing, totals
-from sfa_desktop.sync.protocol import EXPECTED_FIELDS, LINE_FIELDS, line_id
-from sfa_server.commands import Rejected, decimal_field, text_field
+from sfa_desktop.domain.messages import Message
+from sfa_desktop.sync.protocol import MAX_DOCUMENT_LINES, line_id
+from sfa_server.commands import Rejected
 from sfa_server.models import Customer, PriceList, PriceListItem, Product
 
-MAX_LINES = 500
+MAX_LINES = MAX_DOCUMENT_LINES
 
 
 @dataclass
@@ -36,38 +37,10 @@ class PricedLine:
     quote_price: Decimal | None = None
 
 
-def parse_lines(raw: object) -> list[LineRequest]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise Rejected("invalid", "lines must be a list")
-    if len(raw) > MAX_LINES:
-        raise Rejected("invalid", f"a document has at most {MAX_LINES} lines")
-    out = []
-    for n, line in enumerate(raw, start=1):
-        where = f"line {n}: "
-        if not isinstance(line, dict):
-            raise Rejected("invalid", f"{where}not an object")
-        extra = set(line) - LINE_FIELDS
-        if extra:
-            raise Rejected(
-                "invalid",
-                f"{where}{', '.join(sorted(extra))[:80]} cannot be set by the client "
-                "(prices and totals are the server's)",
-            )
-        product_id = text_field(line, "product_id", required=True, max_len=100, where=where)
-        quantity = decimal_field(line, "quantity", where=where, required=True)
-        assert product_id is not None and quantity is not None
-        out.append(
-            LineRequest(
-                n,
-                product_id,
-                quantity,
-                text_field(line, "discount", max_len=80, where=where),
-                text_field(line, "description", max_len=1000, where=where),
-            )
-        )
-    return out
+def parse_lines(raw: list[dict] | None) -> list[LineRequest]:
+    """The decoded lines of a command (the spec checked their types, lengths and count)."""
+    return [LineRequest(n, line["product_id"], line["quantity"], line.get("discount"), line.get("description"))
+            for n, line in enumerate(raw or [], start=1)]
 
 
 def _list_on(session: Session, *, code: str | None, base: bool, on: dt.date) -> PriceList | None:
@@ -119,7 +92,7 @@ def price_lines(
     try:
         doc_discount = discounts.parse_discount(document_discount)
     except discounts.DiscountError as exc:
-        raise Rejected("invalid_discount", f"document discount: {exc}") from exc
+        raise Rejected.of("invalid_discount", exc, "push.document_discount") from exc
     try:
         default = discounts.parse_discount(customer.default_discount)
     except discounts.DiscountError:
@@ -138,8 +111,8 @@ def price_lines(
         where = f"line {ln.line_no}"
         product = products.get(ln.product_id)
         if product is None:
-            raise Rejected("not_found", f"{where}: product {ln.product_id[:40]} is unknown")
-        where = f"line {ln.line_no} ({product.sku})"
+            raise Rejected("not_found", "push.product_unknown", line=ln.line_no, product=ln.product_id[:40])
+        where = {"line": ln.line_no, "sku": product.sku}
         terms = pricing.ProductTerms(
             product.id,
             product.sku,
@@ -171,11 +144,11 @@ def price_lines(
                 )
                 item = PricedLine(ln, product, resolved, discount)
         except discounts.DiscountError as exc:
-            raise Rejected("invalid_discount", f"{where}: {exc}") from exc
+            raise Rejected.of("invalid_discount", exc, "push.line_problem", **where) from exc
         except pricing.QuantityError as exc:
-            raise Rejected("invalid_quantity", f"{where}: {exc}") from exc
+            raise Rejected.of("invalid_quantity", exc, "push.line_problem", **where) from exc
         except pricing.NoPriceError as exc:
-            raise Rejected("no_price", f"{where}: {exc}") from exc
+            raise Rejected.of("no_price", exc, "push.line_problem", **where) from exc
         priced.append(item)
     try:
         inputs = [
@@ -190,7 +163,7 @@ def price_lines(
         ]
         doc_totals = totals.document_totals(inputs, doc_discount)
     except (ValueError, TypeError) as exc:
-        raise Rejected("invalid", f"the document cannot be totalled: {exc}") from exc
+        raise Rejected("invalid", "push.cannot_total", detail=str(exc)[:200]) from exc
     for x, amounts in zip(priced, doc_totals.lines, strict=True):
         x.amounts = amounts
     return priced, doc_totals, doc_discount
@@ -231,7 +204,7 @@ def line_public(x: PricedLine) -> dict:
     }
 
 
-def price_differences(payload: dict, priced: list[PricedLine], grand_total: Decimal) -> list[str]:
+def price_differences(payload: dict, priced: list[PricedLine], grand_total: Decimal) -> list[Message]:
     """What changed between the figures the agent saw offline (payload "expected") and ours.
 
     The agent's figures are never used, only compared: a difference makes the answer "changed".
@@ -239,19 +212,14 @@ def price_differences(payload: dict, priced: list[PricedLine], grand_total: Deci
     expected = payload.get("expected")
     if expected is None:
         return []
-    if not isinstance(expected, dict) or set(expected) - EXPECTED_FIELDS:
-        raise Rejected("invalid", "expected must be an object with grand_total and unit_prices")
     seen = expected.get("unit_prices")
-    if seen is not None and (not isinstance(seen, list) or len(seen) != len(priced)):
-        raise Rejected("invalid", "expected.unit_prices must give one price per line")
+    if seen is not None and len(seen) != len(priced):
+        raise Rejected("invalid", "push.invalid", detail="expected.unit_prices must give one price per line")
     out = []
-    for n, (x, was) in enumerate(zip(priced, seen or [None] * len(priced), strict=True), start=1):
-        if was is None:
-            continue
-        before = decimal_field({"p": was}, "p", where=f"expected price of line {n}: ")
-        if before != x.price.price:
-            out.append(f"the price of {x.product.sku} is now {x.price.price} (you had {before})")
-    total = decimal_field(expected, "grand_total", where="expected: ")
+    for x, was in zip(priced, seen or [None] * len(priced), strict=True):
+        if was is not None and was != x.price.price:
+            out.append(Message("push.price_changed", {"sku": x.product.sku, "now": x.price.price, "was": was}))
+    total = expected.get("grand_total")
     if total is not None and total != grand_total:
-        out.append(f"the total is now {grand_total} (you had {total})")
+        out.append(Message("push.total_changed", {"now": grand_total, "was": total}))
     return out

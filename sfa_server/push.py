@@ -3,6 +3,7 @@ with the record of its id; a replay returns the stored answer."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +39,20 @@ HANDLERS: dict[str, Handler] = {
 assert set(HANDLERS) == set(p.COMMANDS), "every protocol command needs a handler"
 
 
+def _rejection(cmd: p.Command, rej: Rejected) -> p.CommandResult:
+    return p.CommandResult(cmd.id, p.REJECTED, rej.reason, rej.code, message=rej.message.to_wire())
+
+
+def _decoded(cmd: p.Command) -> p.Command:
+    """The command with its payload decoded by its spec; a bad value rejects this command only."""
+    try:
+        return dataclasses.replace(cmd, payload=cmd.spec.decode(cmd.payload))
+    except p.FieldNotEditable as exc:
+        raise Rejected("forbidden", "push.field_not_editable", fields=exc.refused, allowed=exc.allowed) from exc
+    except p.ProtocolError as exc:
+        raise Rejected("invalid", "push.invalid", detail=str(exc)[:300]) from exc
+
+
 class PushRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     commands: list[dict[str, Any]] = Field(max_length=p.MAX_PUSH_COMMANDS)
@@ -52,9 +67,8 @@ def _stored(session: Session, principal: Principal, command_id: str) -> dict[str
     if row is None:
         return None
     if row.user_id != principal.user_id:
-        return p.CommandResult(
-            command_id, p.REJECTED, "this command id was used by another user", "conflict"
-        ).to_wire()
+        return p.CommandResult(command_id, p.REJECTED, "this command id was used by another user", "conflict",
+                               message={"code": "push.command_id_taken", "params": {}}).to_wire()
     return row.result
 
 
@@ -86,25 +100,19 @@ def apply_command(
                 prior = _stored(session, principal, dep)
             status = prior["status"] if prior else None
         if status is None:
-            return p.CommandResult(
-                cmd.id,
-                p.REJECTED,
-                "a command this one depends on has not reached the server yet",
-                "dependency_missing",
-            ).to_wire()
+            return _rejection(cmd, Rejected("dependency_missing", "push.dependency_missing")).to_wire()
         if status == p.REJECTED:
-            result = p.CommandResult(
-                cmd.id, p.REJECTED, "a command this one depends on was rejected", "dependency_rejected"
-            )
+            result = _rejection(cmd, Rejected("dependency_rejected", "push.dependency_rejected"))
             return _record_rejection(sessions, principal, cmd, result)
     for attempt in range(3):
         try:
+            decoded = _decoded(cmd)
             with sessions.begin() as session:
-                result = HANDLERS[cmd.type](session, principal, cmd)
+                result = HANDLERS[cmd.type](session, principal, decoded)
                 _record(session, principal, cmd, result)
             return result.to_wire()
         except Rejected as rej:
-            result = p.CommandResult(cmd.id, p.REJECTED, rej.reason, rej.code)
+            result = _rejection(cmd, rej)
             if not rej.record:
                 return result.to_wire()
             return _record_rejection(sessions, principal, cmd, result)

@@ -12,7 +12,8 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from sfa_desktop.domain.discounts import Discount
-from sfa_desktop.domain.money import ZERO, as_decimal, format_amount, round_cent, round_to
+from sfa_desktop.domain.messages import N_, Message, format_message, register
+from sfa_desktop.domain.money import ZERO, as_decimal, round_cent, round_to
 
 __all__ = [
     "DEFAULT_ROLES",
@@ -42,6 +43,20 @@ DEFAULT_ROLES: Mapping[str, str] = {
     "order_total": "sales_manager",
 }
 _HUNDRED = Decimal(100)
+register({
+    "approval.blocked_customer": N_("The customer is blocked by the office."),
+    "approval.prospect_customer": N_("First order of a prospect: the office must open the customer."),
+    "approval.line_discount": N_("{sku}: discount {figure:percent} is above your limit of {limit:percent}."),
+    "approval.average_discount": N_("Average discount {figure:percent} is above the limit of {limit:percent}."),
+    "approval.margin": N_("Margin {figure:percent} is below the floor of {limit:percent}."),
+    "approval.below_quote_price": N_("{sku}: net price {figure:price} is below the quoted {limit:price}."),
+    "approval.credit_limit": N_("Credit exposure {figure:money} (balance, open orders and this order) is above "
+                                "the credit limit of {limit:money}."),
+    "approval.overdue_invoices": N_("The customer has {figure:money} of overdue invoices."),
+    "approval.order_total": N_("Order total {figure:money} (before VAT) is above {limit:money}."),
+    "role.office": N_("the sales office"),
+    "role.sales_manager": N_("the sales manager"),
+})
 _DECIMAL_SETTINGS = ("max_line_discount", "max_average_discount", "min_margin_pct",
                      "order_total_threshold", "overdue_tolerance")
 _BOOL_SETTINGS = ("block_on_overdue", "review_prospect_orders")
@@ -185,33 +200,49 @@ class OrderLineForApproval:
 
 @dataclass(frozen=True)
 class ApprovalReason:
-    """Why the office must look at an order: rule, words, the figure, the limit, who can clear it."""
+    """Why the office must look at an order: rule, the figure, the limit, who can clear it.
+
+    `text` is the message (code approval.<rule> with figure, limit and sku) rendered in the
+    reader's language where it is shown; `message` is its English form, kept for logs and the
+    office's older screens.
+    """
 
     rule: str
-    message: str
     figure: Decimal | None
     limit: Decimal | None
     role: str
+    sku: str | None = None
+
+    @property
+    def text(self) -> Message:
+        params: dict[str, Any] = {"figure": self.figure, "limit": self.limit}
+        if self.sku is not None:
+            params["sku"] = self.sku
+        return Message(f"approval.{self.rule}", params)
+
+    @property
+    def message(self) -> str:
+        return format_message(self.text, "en")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form for the orders.approval_reasons column."""
-        return {"rule": self.rule, "message": self.message,
+        """JSON-safe form for the orders.approval_reasons column (and the wire)."""
+        return {"rule": self.rule, "message": self.message, **self.text.to_wire(),
                 "figure": None if self.figure is None else str(self.figure),
-                "limit": None if self.limit is None else str(self.limit), "role": self.role}
+                "limit": None if self.limit is None else str(self.limit), "role": self.role,
+                "sku": self.sku}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ApprovalReason:
         try:
-            figure, limit = data.get("figure"), data.get("limit")
-            return cls(rule=str(data["rule"]), message=str(data["message"]),
-                       figure=None if figure is None else as_decimal(str(figure)),
-                       limit=None if limit is None else as_decimal(str(limit)), role=str(data["role"]))
+            figure, limit, sku = data.get("figure"), data.get("limit"), data.get("sku")
+            rule = str(data["rule"])
+            if rule not in RULES:
+                raise ValueError(f"unknown rule {rule[:40]!r}")
+            return cls(rule=rule, figure=None if figure is None else as_decimal(str(figure)),
+                       limit=None if limit is None else as_decimal(str(limit)), role=str(data["role"]),
+                       sku=None if sku is None else str(sku))
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"malformed approval reason: {exc}") from exc
-
-
-def _percent(text_value: Decimal) -> str:
-    return f"{format(text_value.normalize(), 'f')}%"
 
 
 def _line_discount_pct(line: OrderLineForApproval) -> Decimal:
@@ -234,21 +265,18 @@ def evaluate_order(
     lines = tuple(lines)
     reasons: list[ApprovalReason] = []
 
-    def add(rule: str, message: str, figure: Decimal | None, limit: Decimal | None) -> None:
-        reasons.append(ApprovalReason(rule, message, figure, limit, policy.role_for(rule)))
+    def add(rule: str, figure: Decimal | None, limit: Decimal | None, sku: str | None = None) -> None:
+        reasons.append(ApprovalReason(rule, figure, limit, policy.role_for(rule), sku))
 
     if customer.status == "blocked":
-        add("blocked_customer", "the customer is blocked by the office", None, None)
+        add("blocked_customer", None, None)
     if customer.status == "prospect" and policy.review_prospect_orders:
-        add("prospect_customer", "first order of a prospect: the office must open the customer", None, None)
+        add("prospect_customer", None, None)
 
     for line in lines:
         pct = _line_discount_pct(line)
         if pct > policy.max_line_discount:
-            add("line_discount",
-                f"{line.sku}: discount {_percent(pct)} is above your limit of "
-                f"{_percent(policy.max_line_discount)}",
-                pct, policy.max_line_discount)
+            add("line_discount", pct, policy.max_line_discount, line.sku)
 
     with localcontext() as ctx:
         ctx.prec = 150
@@ -259,9 +287,7 @@ def evaluate_order(
         if list_value > 0:
             average = round_to((list_value - net_value) * _HUNDRED / list_value, 2)
             if average > policy.max_average_discount:
-                add("average_discount",
-                    f"average discount {_percent(average)} is above the limit of "
-                    f"{_percent(policy.max_average_discount)}", average, policy.max_average_discount)
+                add("average_discount", average, policy.max_average_discount)
         if policy.min_margin_pct is not None and lines and all(line.unit_cost is not None for line in lines):
             cost = sum((line.quantity * line.unit_cost for line in lines if line.unit_cost is not None), ZERO)
             if net_value > 0:
@@ -269,17 +295,13 @@ def evaluate_order(
             else:
                 margin_pct = Decimal(-100) if cost > 0 else ZERO
             if margin_pct < policy.min_margin_pct:
-                add("margin", f"margin {_percent(margin_pct)} is below the floor of "
-                    f"{_percent(policy.min_margin_pct)}", margin_pct, policy.min_margin_pct)
+                add("margin", margin_pct, policy.min_margin_pct)
         for line in lines:
             if line.quote_price is None:
                 continue
             net_unit = round_to(line.net_unit_price, 4)
             if net_unit < line.quote_price:
-                add("below_quote_price",
-                    f"{line.sku}: net price {format_amount(net_unit, 'en', None, places=4)} is below "
-                    f"the quoted {format_amount(line.quote_price, 'en', None, places=4)}",
-                    net_unit, line.quote_price)
+                add("below_quote_price", net_unit, line.quote_price, line.sku)
         if lines and all(line.vat_rate is not None for line in lines):
             order_value = round_cent(document_discount.apply(sum(
                 (line.quantity * line.net_unit_price * (1 + (line.vat_rate or ZERO) / _HUNDRED)
@@ -290,17 +312,9 @@ def evaluate_order(
     if customer.credit_limit:
         exposure = customer.balance + customer.open_orders_total + order_value
         if exposure > customer.credit_limit:
-            add("credit_limit",
-                f"credit exposure {format_amount(exposure, 'en')} (balance, open orders and this order) "
-                f"is above the credit limit of {format_amount(customer.credit_limit, 'en')}",
-                exposure, customer.credit_limit)
+            add("credit_limit", exposure, customer.credit_limit)
     if policy.block_on_overdue and customer.overdue_amount > policy.overdue_tolerance:
-        add("overdue_invoices",
-            f"the customer has {format_amount(customer.overdue_amount, 'en')} of overdue invoices",
-            customer.overdue_amount, policy.overdue_tolerance)
+        add("overdue_invoices", customer.overdue_amount, policy.overdue_tolerance)
     if policy.order_total_threshold is not None and order_taxable > policy.order_total_threshold:
-        add("order_total",
-            f"order total {format_amount(order_taxable, 'en')} (before VAT) is above "
-            f"{format_amount(policy.order_total_threshold, 'en')}",
-            order_taxable, policy.order_total_threshold)
+        add("order_total", order_taxable, policy.order_total_threshold)
     return reasons

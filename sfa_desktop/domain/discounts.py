@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
+from sfa_desktop.domain.messages import N_, UserError, register
 from sfa_desktop.domain.money import round_to
 
 __all__ = [
@@ -31,8 +32,33 @@ _EXACT_PRECISION = 120
 _STEP = re.compile(r"^\d+([.,]\d+)?%?$")
 
 
-class DiscountError(ValueError):
+class DiscountError(UserError):
     """A discount text or value is not a valid cascade; the message says what is wrong."""
+
+
+register({
+    "discount.too_many_steps": N_("A discount has at most {max} steps; this one has {count}."),
+    "discount.not_a_number": N_("A discount step must be a number, not {step}."),
+    "discount.negative_step": N_("Discount step {step} is negative: a discount cannot raise the price."),
+    "discount.step_above_100": N_("Discount step {step} is above 100%."),
+    "discount.step_decimals": N_("Discount step {step} has more than {max} decimals."),
+    "discount.not_text": N_("A discount must be text like '10+5'."),
+    "discount.too_long": N_("The discount is too long: write the steps like '10+5+3'."),
+    "discount.negative": N_("'{text}': a discount step cannot be negative; write steps like '10+5'."),
+    "discount.leading_plus": N_("'{text}' starts with '+': write the first step before it, "
+                                "like '10+5'."),
+    "discount.trailing_plus": N_("'{text}' ends with '+': a step is missing after it."),
+    "discount.empty_step": N_("'{text}': step {position} is empty (two '+' in a row); "
+                              "write e.g. '10+5'."),
+    "discount.space_in_step": N_("'{text}': step {position} ('{part}') has a space "
+                                 "inside; separate steps with '+'."),
+    "discount.step_not_number": N_("'{text}': step {position} ('{part}') is not a "
+                                   "number; write percentages separated by '+', like '10+5' or '10,5+2'."),
+    "discount.text_step_above_100": N_("'{text}': step {position} ({part}) is above 100%."),
+    "discount.text_step_decimals": N_("'{text}': step {position} ({part}) has more than {max} "
+                                      "decimals."),
+    "discount.text_too_many_steps": N_("'{text}' has {count} steps; at most {max} are allowed."),
+})
 
 
 @dataclass(frozen=True)
@@ -47,7 +73,7 @@ class Discount:
         for step in self.steps:
             _check_step(step)
         if len(self.steps) > MAX_STEPS:
-            raise DiscountError(f"a discount has at most {MAX_STEPS} steps, this one has {len(self.steps)}")
+            raise DiscountError("discount.too_many_steps", max=MAX_STEPS, count=len(self.steps))
         if any(step == 0 for step in self.steps):
             object.__setattr__(self, "steps", tuple(step for step in self.steps if step != 0))
 
@@ -97,13 +123,13 @@ def _check_step(step: object) -> None:
     if isinstance(step, bool) or not isinstance(step, Decimal):
         raise TypeError(f"a discount step must be a Decimal, not {type(step).__name__}")
     if not step.is_finite():
-        raise DiscountError(f"a discount step must be a number, not {step}")
+        raise DiscountError("discount.not_a_number", step=str(step))
     if step < 0:
-        raise DiscountError(f"discount step {step} is negative: a discount cannot raise the price")
+        raise DiscountError("discount.negative_step", step=str(step))
     if step > _HUNDRED:
-        raise DiscountError(f"discount step {step} is above 100%")
+        raise DiscountError("discount.step_above_100", step=str(step))
     if step != step.quantize(Decimal(1).scaleb(-MAX_STEP_DECIMALS)):
-        raise DiscountError(f"discount step {step} has more than {MAX_STEP_DECIMALS} decimals")
+        raise DiscountError("discount.step_decimals", step=str(step), max=MAX_STEP_DECIMALS)
 
 
 def parse_discount(text: str | None) -> Discount:
@@ -115,42 +141,39 @@ def parse_discount(text: str | None) -> Discount:
     if text is None:
         return NO_DISCOUNT
     if not isinstance(text, str):
-        raise DiscountError(f"a discount must be text like '10+5', not {type(text).__name__}")
+        raise DiscountError("discount.not_text")
     cleaned = text.replace("\u00a0", " ").strip()
     if not cleaned:
         return NO_DISCOUNT
     if len(cleaned) > 80:
-        raise DiscountError("the discount is too long: write the steps like '10+5+3'")
+        raise DiscountError("discount.too_long")
     if cleaned.startswith("-") or re.search(r"\+\s*-", cleaned):
-        raise DiscountError(f"{text!r}: a discount step cannot be negative; write steps like '10+5'")
+        raise DiscountError("discount.negative", text=cleaned)
     if cleaned.startswith("+"):
-        raise DiscountError(f"{text!r} starts with '+': write the first step before it, like '10+5'")
+        raise DiscountError("discount.leading_plus", text=cleaned)
     if cleaned.endswith("+"):
-        raise DiscountError(f"{text!r} ends with '+': a step is missing after it")
+        raise DiscountError("discount.trailing_plus", text=cleaned)
     parts = [part.strip() for part in cleaned.split("+")]
     steps: list[Decimal] = []
     for position, part in enumerate(parts, start=1):
         if not part:
-            raise DiscountError(f"{text!r}: step {position} is empty (two '+' in a row); write e.g. '10+5'")
+            raise DiscountError("discount.empty_step", text=cleaned, position=position)
         if " " in part:
-            raise DiscountError(
-                f"{text!r}: step {position} ({part!r}) has a space inside; separate steps with '+'")
+            raise DiscountError("discount.space_in_step", text=cleaned, position=position, part=part)
         if not _STEP.match(part):
-            raise DiscountError(
-                f"{text!r}: step {position} ({part!r}) is not a number; write percentages separated "
-                "by '+', like '10+5' or '10,5+2'")
+            raise DiscountError("discount.step_not_number", text=cleaned, position=position, part=part)
         try:
             value = Decimal(part.rstrip("%").replace(",", "."))
         except InvalidOperation:  # pragma: no cover - _STEP lets only numbers through
-            raise DiscountError(f"{text!r}: step {position} is not a number") from None
+            raise DiscountError("discount.step_not_number", text=cleaned, position=position, part=part) from None
         if value > _HUNDRED:
-            raise DiscountError(f"{text!r}: step {position} ({part}) is above 100%")
+            raise DiscountError("discount.text_step_above_100", text=cleaned, position=position, part=part)
         if value != value.quantize(Decimal(1).scaleb(-MAX_STEP_DECIMALS)):
-            raise DiscountError(
-                f"{text!r}: step {position} ({part}) has more than {MAX_STEP_DECIMALS} decimals")
+            raise DiscountError("discount.text_step_decimals", text=cleaned, position=position, part=part,
+                                max=MAX_STEP_DECIMALS)
         steps.append(value)
     if len(steps) > MAX_STEPS:
-        raise DiscountError(f"{text!r} has {len(steps)} steps; at most {MAX_STEPS} are allowed")
+        raise DiscountError("discount.text_too_many_steps", text=cleaned, count=len(steps), max=MAX_STEPS)
     return Discount(tuple(steps))
 
 

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from enum import StrEnum
 
+from sfa_desktop.domain.messages import N_, Message, UserError, register
+
 __all__ = [
     "CLOSED_DEAL_STAGES",
-    "DEAL_STAGE_LABELS",
     "DEFAULT_QUOTE_VALIDITY_DAYS",
     "ORDER_TRANSITIONS",
     "QUOTE_TRANSITIONS",
@@ -23,9 +24,11 @@ __all__ = [
     "check_quote_conversion",
     "deal_transition",
     "default_valid_until",
+    "display_quote_status",
     "is_quote_expired",
     "order_transition",
     "quote_transition",
+    "status_label",
 ]
 
 #: Default validity of a new quote; the office can change it (setting "quote_validity_days").
@@ -63,8 +66,50 @@ class DealStage(StrEnum):
     CHIUSO_PERSO = "chiuso_perso"
 
 
-class TransitionError(ValueError):
+class TransitionError(UserError):
     """A status change that the lifecycle does not allow; the message says why."""
+
+
+register({
+    # the words for each status and stage (the catalog translates them)
+    **{f"quote_status.{s}": t for s, t in (
+        ("draft", N_("draft")), ("sent", N_("sent")), ("accepted", N_("won")), ("lost", N_("lost")),
+        ("expired", N_("expired")))},
+    **{f"order_status.{s}": t for s, t in (
+        ("draft", N_("draft")), ("submitted", N_("submitted")),
+        ("pending_approval", N_("waiting for approval")), ("approved", N_("approved")),
+        ("rejected", N_("rejected")), ("fulfilled", N_("fulfilled")), ("cancelled", N_("cancelled")))},
+    **{f"deal_stage.{s}": t for s, t in (
+        ("contatto", N_("First contact")), ("offerta", N_("Offer sent")), ("rilancio", N_("Counter-offer")),
+        ("sollecito", N_("Follow-up")), ("rinvio", N_("Postponed")), ("sospensione", N_("On hold")),
+        ("chiuso_vinto", N_("Won")), ("chiuso_perso", N_("Lost")))},
+    "lifecycle.unknown_value": N_("'{value}' is not a valid value; expected one of: {allowed}."),
+    "lifecycle.quote_closed": N_("A quote that is {now} is closed and cannot become {new}; create a revision."),
+    "lifecycle.quote_not_allowed": N_("A quote that is {now} cannot become {new} (only {allowed:list})."),
+    "lifecycle.lost_needs_reason": N_("Say why the quote was lost (price, competitor, timing...)."),
+    "lifecycle.quote_expired": N_("The quote expired on {valid_until:date}: create a revision with new prices."),
+    "lifecycle.expires_by_date": N_("A quote expires only by its validity date."),
+    "lifecycle.not_expired_yet": N_("The quote is valid until {valid_until:date}: it has not expired yet."),
+    "lifecycle.newer_revision": N_("A newer revision of this quote exists: convert that one."),
+    "lifecycle.draft_not_convertible": N_("A quote that is {now} cannot become an order (send it first)."),
+    "lifecycle.quote_not_convertible": N_("A quote that is {now} cannot become an order; create a revision."),
+    "lifecycle.order_closed": N_("An order that is {now} is closed and cannot become {new}."),
+    "lifecycle.order_not_allowed": N_("An order that is {now} cannot become {new} (only {allowed:list})."),
+    "lifecycle.deal_same_stage": N_("The deal is already at stage {now}."),
+    "lifecycle.deal_won_closed": N_("A won deal is closed: open a new deal for new business."),
+    "lifecycle.deal_lost_reopen": N_("A lost deal can only be reopened at stage {contatto}."),
+    "lifecycle.deal_lost_needs_reason": N_("Say why the deal was lost."),
+    "lifecycle.validity_days": N_("The quote validity must be 1-3650 days."),
+})
+
+
+def status_label(kind: str, value: str) -> Message:
+    """The word for a status (`kind` quote_status, order_status, deal_stage) as a message."""
+    return Message(f"{kind}.{value}")
+
+
+def _labels(kind: str, values: frozenset[StrEnum] | list[StrEnum]) -> list[Message]:
+    return [status_label(kind, v.value) for v in sorted(values)]
 
 
 QUOTE_TRANSITIONS: Mapping[QuoteStatus, frozenset[QuoteStatus]] = {
@@ -89,23 +134,12 @@ ORDER_TRANSITIONS: Mapping[OrderStatus, frozenset[OrderStatus]] = {
 
 CLOSED_DEAL_STAGES = frozenset({DealStage.CHIUSO_VINTO, DealStage.CHIUSO_PERSO})
 
-DEAL_STAGE_LABELS: Mapping[str, Mapping[DealStage, str]] = {
-    "it": {DealStage.CONTATTO: "Contatto", DealStage.OFFERTA: "Offerta", DealStage.RILANCIO: "Rilancio",
-           DealStage.SOLLECITO: "Sollecito", DealStage.RINVIO: "Rinvio", DealStage.SOSPENSIONE: "Sospensione",
-           DealStage.CHIUSO_VINTO: "Chiuso vinto", DealStage.CHIUSO_PERSO: "Chiuso perso"},
-    "en": {DealStage.CONTATTO: "First contact", DealStage.OFFERTA: "Offer sent",
-           DealStage.RILANCIO: "Counter-offer", DealStage.SOLLECITO: "Follow-up",
-           DealStage.RINVIO: "Postponed", DealStage.SOSPENSIONE: "On hold",
-           DealStage.CHIUSO_VINTO: "Won", DealStage.CHIUSO_PERSO: "Lost"},
-}
-
-
 def _coerce(enum: type[StrEnum], value: object, what: str) -> StrEnum:
     try:
         return enum(value)
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
-        raise TransitionError(f"{value!r:.30} is not a {what}; expected one of: {allowed}") from None
+        raise TransitionError("lifecycle.unknown_value", value=str(value)[:30], allowed=allowed) from None
 
 
 def is_quote_expired(valid_until: date | None, today: date) -> bool:
@@ -116,7 +150,7 @@ def is_quote_expired(valid_until: date | None, today: date) -> bool:
 def default_valid_until(issued_on: date, validity_days: int = DEFAULT_QUOTE_VALIDITY_DAYS) -> date:
     if isinstance(validity_days, bool) or not isinstance(validity_days, int) or not (
             1 <= validity_days <= 3650):
-        raise ValueError(f"quote validity must be 1-3650 days, not {validity_days!r:.10}")
+        raise TransitionError("lifecycle.validity_days")
     return issued_on + timedelta(days=validity_days)
 
 
@@ -136,21 +170,21 @@ def quote_transition(
     now = QuoteStatus(_coerce(QuoteStatus, current, "quote status"))
     new = QuoteStatus(_coerce(QuoteStatus, target, "quote status"))
     if new not in QUOTE_TRANSITIONS[now]:
+        labels = {"now": status_label("quote_status", now), "new": status_label("quote_status", new)}
         if not QUOTE_TRANSITIONS[now]:
-            raise TransitionError(
-                f"a quote that is {now} is closed and cannot become {new}; create a revision")
-        allowed = " or ".join(sorted(QUOTE_TRANSITIONS[now]))
-        raise TransitionError(f"a quote that is {now} cannot become {new} (only {allowed})")
+            raise TransitionError("lifecycle.quote_closed", **labels)
+        raise TransitionError("lifecycle.quote_not_allowed", **labels,
+                              allowed=_labels("quote_status", QUOTE_TRANSITIONS[now]))
     expired = today is not None and is_quote_expired(valid_until, today)
     if new is QuoteStatus.LOST and not (lost_reason and lost_reason.strip()):
-        raise TransitionError("say why the quote was lost (price, competitor, timing...)")
+        raise TransitionError("lifecycle.lost_needs_reason")
     if new is QuoteStatus.ACCEPTED and expired:
-        raise TransitionError(f"the quote expired on {valid_until}: create a revision with new prices")
+        raise TransitionError("lifecycle.quote_expired", valid_until=valid_until)
     if new is QuoteStatus.EXPIRED:
         if valid_until is None or today is None:
-            raise TransitionError("a quote expires only by its validity date: give today and valid_until")
+            raise TransitionError("lifecycle.expires_by_date")
         if not expired:
-            raise TransitionError(f"the quote is valid until {valid_until}: it has not expired yet")
+            raise TransitionError("lifecycle.not_expired_yet", valid_until=valid_until)
     return new
 
 
@@ -184,13 +218,12 @@ def check_quote_conversion(status: QuoteStatus | str, *, valid_until: date | Non
     """
     now = QuoteStatus(_coerce(QuoteStatus, status, "quote status"))
     if not is_latest_revision:
-        raise TransitionError("a newer revision of this quote exists: convert that one")
+        raise TransitionError("lifecycle.newer_revision")
     if now not in (QuoteStatus.SENT, QuoteStatus.ACCEPTED):
-        raise TransitionError(f"a quote that is {now} cannot become an order (send it first)"
-                              if now is QuoteStatus.DRAFT else
-                              f"a quote that is {now} cannot become an order; create a revision")
+        raise TransitionError("lifecycle.draft_not_convertible" if now is QuoteStatus.DRAFT else
+                              "lifecycle.quote_not_convertible", now=status_label("quote_status", now))
     if is_quote_expired(valid_until, today):
-        raise TransitionError(f"the quote expired on {valid_until}: create a revision with new prices")
+        raise TransitionError("lifecycle.quote_expired", valid_until=valid_until)
     return QuoteStatus.ACCEPTED
 
 
@@ -199,10 +232,11 @@ def order_transition(current: OrderStatus | str, target: OrderStatus | str) -> O
     now = OrderStatus(_coerce(OrderStatus, current, "order status"))
     new = OrderStatus(_coerce(OrderStatus, target, "order status"))
     if new not in ORDER_TRANSITIONS[now]:
+        labels = {"now": status_label("order_status", now), "new": status_label("order_status", new)}
         if not ORDER_TRANSITIONS[now]:
-            raise TransitionError(f"an order that is {now} is closed and cannot become {new}")
-        allowed = " or ".join(sorted(ORDER_TRANSITIONS[now]))
-        raise TransitionError(f"an order that is {now} cannot become {new} (only {allowed})")
+            raise TransitionError("lifecycle.order_closed", **labels)
+        raise TransitionError("lifecycle.order_not_allowed", **labels,
+                              allowed=_labels("order_status", ORDER_TRANSITIONS[now]))
     return new
 
 
@@ -221,11 +255,23 @@ def deal_transition(current: DealStage | str, target: DealStage | str, *, lost_r
     now = DealStage(_coerce(DealStage, current, "deal stage"))
     new = DealStage(_coerce(DealStage, target, "deal stage"))
     if new is now:
-        raise TransitionError(f"the deal is already at stage {now}")
+        raise TransitionError("lifecycle.deal_same_stage", now=status_label("deal_stage", now))
     if now is DealStage.CHIUSO_VINTO:
-        raise TransitionError("a won deal is closed: open a new deal for new business")
+        raise TransitionError("lifecycle.deal_won_closed")
     if now is DealStage.CHIUSO_PERSO and new is not DealStage.CONTATTO:
-        raise TransitionError("a lost deal can only be reopened at stage contatto")
+        raise TransitionError("lifecycle.deal_lost_reopen", contatto=status_label("deal_stage", "contatto"))
     if new is DealStage.CHIUSO_PERSO and not (lost_reason and lost_reason.strip()):
-        raise TransitionError("say why the deal was lost")
+        raise TransitionError("lifecycle.deal_lost_needs_reason")
     return new
+
+
+def display_quote_status(status: QuoteStatus | str, *, valid_until: date | None, today: date) -> QuoteStatus:
+    """The status a person should see: a draft or sent quote past its validity is expired.
+
+    Both sides show it so (the stored status changes only through a command); an expired quote
+    cannot be accepted or converted (quote_transition, check_quote_conversion).
+    """
+    now = QuoteStatus(_coerce(QuoteStatus, status, "quote status"))
+    if now in (QuoteStatus.DRAFT, QuoteStatus.SENT) and is_quote_expired(valid_until, today):
+        return QuoteStatus.EXPIRED
+    return now

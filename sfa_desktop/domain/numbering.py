@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sfa_desktop.domain.messages import N_, UserError, register
+
 __all__ = [
     "DOCUMENT_KINDS",
     "NumberBlock",
@@ -27,8 +29,16 @@ _AGENT_CODE = re.compile(r"^[A-Z0-9]{2,12}$")
 _NUMBER = re.compile(r"^([QO])-([A-Z0-9]{2,12})-(\d{4})-(\d{4,9})$")
 
 
-class NumberingError(ValueError):
+class NumberingError(UserError):
     """No document number can be given (block exhausted, bad block, bad input)."""
+
+
+register({
+    "numbering.block_whole": N_("The number block must be made of whole numbers."),
+    "numbering.block_range": N_("Number block {start}..{end} is not a valid range."),
+    "numbering.block_used_up": N_("The document numbers reserved for this computer ({start}-{end}) are used "
+                                  "up; connect and sync to receive a new block."),
+})
 
 
 def validate_agent_code(agent_code: str) -> str:
@@ -74,9 +84,9 @@ class NumberBlock:
         for name in ("start", "end"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise NumberingError(f"number block {name} must be a whole number, not {value!r:.12}")
+                raise NumberingError("numbering.block_whole")
         if self.start < 1 or self.end < self.start or self.end > 999_999_999:
-            raise NumberingError(f"number block {self.start}..{self.end} is not a valid range")
+            raise NumberingError("numbering.block_range", start=self.start, end=self.end)
 
     def __contains__(self, number: object) -> bool:
         return isinstance(number, int) and self.start <= number <= self.end
@@ -97,7 +107,5 @@ def next_number(block: NumberBlock, last_used: int | None) -> int:
     if last_used is None or last_used < block.start:
         return block.start
     if last_used >= block.end:
-        raise NumberingError(
-            f"the document numbers reserved for this device ({block.start}-{block.end}) are used up; "
-            "connect and sync to receive a new block")
+        raise NumberingError("numbering.block_used_up", start=block.start, end=block.end)
     return last_used + 1

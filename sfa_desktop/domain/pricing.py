@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
+from sfa_desktop.domain.messages import N_, Message, UserError, register
 from sfa_desktop.domain.money import as_decimal
 
 __all__ = [
@@ -27,22 +28,33 @@ MAX_QUANTITY = Decimal("1e7")
 QUANTITY_DECIMALS = 3
 
 
-class NoPriceError(ValueError):
-    """No price applies; `code` is a stable machine reason, the message says why in words."""
-
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.code = code
+class NoPriceError(UserError):
+    """No price applies; the message code says why (price.not_on_list, price.no_valid_list...)."""
 
 
-class QuantityError(ValueError):
-    """A quantity the product cannot be sold in; `code` is a stable machine reason."""
-
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.code = code
+class QuantityError(UserError):
+    """A quantity the product cannot be sold in; the code says why (quantity.below_minimum...)."""
 
 
+register({
+    "quantity.type": N_("The quantity must be a number."),
+    "quantity.not_a_number": N_("Quantity {qty} is not a number."),
+    "quantity.not_positive": N_("The quantity must be more than zero, not {qty:qty}."),
+    "quantity.too_large": N_("Quantity {qty:qty} of {sku} is implausibly large (above {max:qty})."),
+    "quantity.too_many_decimals": N_("Quantity {qty} has more than {max} decimals."),
+    "quantity.below_minimum": N_("{sku} is sold from {min:qty} {unit}; {qty:qty} is below the minimum."),
+    "quantity.not_pack_multiple": N_("{sku} is sold in packs of {pack:qty} {unit}; {qty:qty} is not a whole "
+                                     "number of packs (try {suggested:qty})."),
+    "price.inactive": N_("{sku} is no longer sold (inactive product)."),
+    "price.no_price_list": N_("No price list applies to {sku}: the customer has none and there is no "
+                              "base list."),
+    "price.list_not_valid": N_("list {code} v{version} is not valid on {day:date} ({valid_from} .. {valid_to})"),
+    "price.not_on_list": N_("{sku} is not on list {code}"),
+    "price.list_from": N_("list {code} prices {sku} from {min:qty} {unit}"),
+    "price.none": N_("No price for {sku}: {reasons}."),
+    "price.always": N_("always"),
+    "price.open_end": N_("open end"),
+})
 @dataclass(frozen=True)
 class PriceBreak:
     """From `min_quantity` units up, the unit price is `price`."""
@@ -75,10 +87,6 @@ class PriceListView:
         return (self.valid_from is None or self.valid_from <= on) and (
             self.valid_to is None or on <= self.valid_to)
 
-    def describe_validity(self) -> str:
-        start = self.valid_from.isoformat() if self.valid_from else "always"
-        end = self.valid_to.isoformat() if self.valid_to else "open end"
-        return f"{start} .. {end}"
 
 
 @dataclass(frozen=True)
@@ -109,27 +117,21 @@ class ResolvedPrice:
 def check_quantity(product: ProductTerms, quantity: Decimal) -> None:
     """Raise QuantityError when `product` cannot be sold in `quantity`."""
     if isinstance(quantity, bool) or not isinstance(quantity, Decimal):
-        raise QuantityError(f"quantity must be a Decimal, not {type(quantity).__name__}", code="type")
+        raise QuantityError("quantity.type")
     if not quantity.is_finite():
-        raise QuantityError(f"quantity {quantity} is not a number", code="not_a_number")
+        raise QuantityError("quantity.not_a_number", qty=str(quantity))
     if quantity <= 0:
-        raise QuantityError(f"quantity must be more than zero, not {quantity}", code="not_positive")
+        raise QuantityError("quantity.not_positive", qty=quantity)
     if quantity > MAX_QUANTITY:
-        raise QuantityError(
-            f"quantity {_q(quantity)} of {product.sku} is implausibly large (above {MAX_QUANTITY:,.0f})",
-            code="too_large")
+        raise QuantityError("quantity.too_large", qty=quantity, sku=product.sku, max=MAX_QUANTITY)
     if quantity != quantity.quantize(Decimal(1).scaleb(-QUANTITY_DECIMALS)):
-        raise QuantityError(
-            f"quantity {quantity} has more than {QUANTITY_DECIMALS} decimals", code="too_many_decimals")
+        raise QuantityError("quantity.too_many_decimals", qty=str(quantity), max=QUANTITY_DECIMALS)
     if product.min_quantity is not None and quantity < product.min_quantity:
-        raise QuantityError(
-            f"{product.sku} is sold from {_q(product.min_quantity)} {product.unit}; "
-            f"{_q(quantity)} is below the minimum", code="below_minimum")
+        raise QuantityError("quantity.below_minimum", sku=product.sku, min=product.min_quantity,
+                            unit=product.unit, qty=quantity)
     if product.pack_size is not None and product.pack_size > 0 and quantity % product.pack_size != 0:
-        raise QuantityError(
-            f"{product.sku} is sold in packs of {_q(product.pack_size)} {product.unit}; "
-            f"{_q(quantity)} is not a whole number of packs (try {_q(suggest_quantity(product, quantity))})",
-            code="not_pack_multiple")
+        raise QuantityError("quantity.not_pack_multiple", sku=product.sku, pack=product.pack_size,
+                            unit=product.unit, qty=quantity, suggested=suggest_quantity(product, quantity))
 
 
 def suggest_quantity(product: ProductTerms, quantity: Decimal) -> Decimal:
@@ -156,24 +158,27 @@ def resolve_price(
     The quantity is checked first (check_quantity). No price raises NoPriceError with the reason.
     """
     if not product.active:
-        raise NoPriceError(f"{product.sku} is no longer sold (inactive product)", code="inactive")
+        raise NoPriceError("price.inactive", sku=product.sku)
     check_quantity(product, quantity)
-    reasons: list[str] = []
+    reasons: list[Message] = []
     for price_list in (customer_list, base_list):
         if price_list is None:
             continue
         if not price_list.is_valid_on(on):
-            reasons.append(f"list {price_list.code} v{price_list.version} is not valid on {on.isoformat()} "
-                           f"({price_list.describe_validity()})")
+            reasons.append(Message("price.list_not_valid", {
+                "code": price_list.code, "version": price_list.version, "day": on,
+                "valid_from": price_list.valid_from.isoformat() if price_list.valid_from else Message("price.always"),
+                "valid_to": price_list.valid_to.isoformat() if price_list.valid_to else Message("price.open_end")}))
             continue
         breaks = price_list.breaks.get(product.product_id) or ()
         if not breaks:
-            reasons.append(f"{product.sku} is not on list {price_list.code}")
+            reasons.append(Message("price.not_on_list", {"sku": product.sku, "code": price_list.code}))
             continue
         applicable = [b for b in breaks if b.min_quantity <= quantity]
         if not applicable:
             lowest = min(b.min_quantity for b in breaks)
-            reasons.append(f"list {price_list.code} prices {product.sku} from {_q(lowest)} {product.unit}")
+            reasons.append(Message("price.list_from", {"code": price_list.code, "sku": product.sku,
+                                                       "min": lowest, "unit": product.unit}))
             continue
         best = max(applicable, key=lambda b: b.min_quantity)
         return ResolvedPrice(
@@ -185,13 +190,5 @@ def resolve_price(
             currency=price_list.currency,
         )
     if customer_list is None and base_list is None:
-        raise NoPriceError(f"no price list applies to {product.sku}: the customer has none and "
-                           "there is no base list", code="no_price_list")
-    code = "not_on_list" if all("is not on list" in r for r in reasons) else (
-        "no_valid_list" if all("is not valid on" in r for r in reasons) else "no_price")
-    raise NoPriceError(f"no price for {product.sku}: " + "; ".join(reasons), code=code)
-
-
-def _q(value: Decimal) -> str:
-    """A quantity for messages: 12 not 12.000."""
-    return format(value.normalize(), "f")
+        raise NoPriceError("price.no_price_list", sku=product.sku)
+    raise NoPriceError("price.none", sku=product.sku, reasons=reasons)

@@ -11,6 +11,8 @@ from difflib import SequenceMatcher
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from stdnum.it import codicefiscale, iva
 
+from sfa_desktop.domain.messages import N_, UserError, register
+
 __all__ = [
     "CustomerSummary",
     "IdentifierError",
@@ -37,51 +39,65 @@ SIGNAL_SCORES = {"vat": 0.99, "tax_code": 0.95, "email": 0.7, "phone": 0.6, "dom
 NAME_SIMILARITY_FLOOR = 0.8
 
 
-class IdentifierError(ValueError):
+class IdentifierError(UserError):
     """A VAT number or tax code that is not valid; the message says what is wrong."""
 
 
-def _stdnum_message(what: str, exc: ValidationError, digits: str) -> str:
+register({
+    "identifier.vat_empty": N_("The VAT number is empty."),
+    "identifier.tax_code_empty": N_("The tax code is empty."),
+    "identifier.vat_foreign": N_("'{text}' is not an Italian VAT number (only IT numbers are checked)."),
+    "identifier.vat_length": N_("VAT number '{text}' must have 11 digits."),
+    "identifier.vat_check_digit": N_("VAT number '{text}' is mistyped: its check digit does not match."),
+    "identifier.vat_component": N_("VAT number '{text}' contains an invalid part (the tax office code)."),
+    "identifier.vat_format": N_("VAT number '{text}' has an invalid format: it must have 11 digits."),
+    "identifier.tax_code_length": N_("Tax code '{text}' must have 16 characters (a person) or 11 digits "
+                                     "(a company)."),
+    "identifier.tax_code_check_digit": N_("Tax code '{text}' is mistyped: its check character does not "
+                                          "match."),
+    "identifier.tax_code_component": N_("Tax code '{text}' contains an invalid part (e.g. the date of birth)."),
+    "identifier.tax_code_format": N_("Tax code '{text}' has an invalid format: it must have 16 characters "
+                                     "(a person) or 11 digits (a company)."),
+})
+
+
+def _stdnum_error(kind: str, text: str, exc: ValidationError) -> IdentifierError:
     if isinstance(exc, InvalidLength):
-        return f"{what} must have {digits}"
-    if isinstance(exc, InvalidChecksum):
-        return f"{what} is mistyped: its check digit does not match"
-    if isinstance(exc, InvalidComponent):
-        return f"{what} contains an invalid part (e.g. office code or date)"
-    return f"{what} has an invalid format: it must have {digits}"
+        what = "length"
+    elif isinstance(exc, InvalidChecksum):
+        what = "check_digit"
+    elif isinstance(exc, InvalidComponent):
+        what = "component"
+    else:
+        what = "format"
+    return IdentifierError(f"identifier.{kind}_{what}", text=text.strip()[:20])
 
 
 def validate_vat_number(text: str) -> str:
     """Italian partita IVA -> its 11 digits; "IT 00743110157" and "00743110157" both accepted."""
     if not isinstance(text, str) or not text.strip():
-        raise IdentifierError("the VAT number is empty")
+        raise IdentifierError("identifier.vat_empty")
     compact = re.sub(r"[\s.\-/]", "", text).upper()
     if re.match(r"^[A-Z]{2}", compact) and not compact.startswith("IT"):
-        raise IdentifierError(
-            f"{text.strip()!r:.20} is not an Italian VAT number (only IT numbers are checked)")
+        raise IdentifierError("identifier.vat_foreign", text=text.strip()[:20])
     compact = compact.removeprefix("IT")
     try:
         return str(iva.validate(compact))
     except ValidationError as exc:
-        raise IdentifierError(_stdnum_message(f"VAT number {text.strip()!r:.20}", exc, "11 digits")) from None
+        raise _stdnum_error("vat", text, exc) from None
 
 
 def validate_tax_code(text: str) -> str:
     """Italian codice fiscale -> normalised: 16 characters for a person, 11 digits for a company."""
     if not isinstance(text, str) or not text.strip():
-        raise IdentifierError("the tax code is empty")
+        raise IdentifierError("identifier.tax_code_empty")
     compact = re.sub(r"[\s.\-/]", "", text).upper()
-    what = f"tax code {text.strip()!r:.20}"
-    if compact.isdigit():
-        try:
-            return str(iva.validate(compact))
-        except ValidationError as exc:
-            message = _stdnum_message(what, exc, "11 digits (a company) or 16 characters")
-            raise IdentifierError(message) from None
     try:
+        if compact.isdigit():
+            return str(iva.validate(compact))
         return str(codicefiscale.validate(compact))
     except ValidationError as exc:
-        raise IdentifierError(_stdnum_message(what, exc, "16 characters (a person) or 11 digits")) from None
+        raise _stdnum_error("tax_code", text, exc) from None
 
 
 @dataclass(frozen=True)

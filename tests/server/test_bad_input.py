@@ -50,22 +50,6 @@ BAD_BODIES = [
         422,
     ),
     (
-        json.dumps(
-            {
-                "commands": [
-                    {"id": str(uuid.uuid4()), "type": "order.submit", "payload": {"status": "approved"}}
-                ]
-            }
-        ).encode(),
-        422,
-    ),
-    (
-        json.dumps(
-            {"commands": [{"id": str(uuid.uuid4()), "type": "order.submit", "payload": {"grand_total": "1"}}]}
-        ).encode(),
-        422,
-    ),
-    (
         json.dumps({"commands": [command("quote.send", quote_id="x")] * (p.MAX_PUSH_COMMANDS + 1)}).encode(),
         422,
     ),
@@ -80,6 +64,20 @@ def test_malformed_push_is_4xx_and_writes_nothing(env: Env, body: bytes, status:
     assert r.status_code == status, r.text
     assert isinstance(r.json()["detail"], str) and r.json()["detail"]
     assert _state(env) == before
+    anna.close()
+
+
+@pytest.mark.parametrize("payload", [{"status": "approved"}, {"grand_total": "1"}, {"order_id": "o", "price": "1"}])
+def test_mass_assignment_is_that_commands_rejection(env: Env, payload: dict) -> None:
+    """Fields the spec does not have (status, totals, prices) refuse the command, not the push:
+    the rejection is recorded once and the commands after it are applied."""
+    anna = env.api("anna")
+    before = _state(env)
+    bad = {"id": str(uuid.uuid4()), "type": "order.submit", "payload": payload}
+    [result] = anna.push(bad)
+    assert (result["status"], result["code"]) == ("rejected", "invalid")
+    assert "does not accept" in result["reason"]
+    assert _business(_state(env)) == _business(before)
     anna.close()
 
 

@@ -375,7 +375,8 @@ def test_prices_the_agent_saw_offline_are_compared_never_taken(env: Env) -> None
     res_same, res_stale, res_bad = anna.push(same, stale, bad)
     assert res_same["status"] == "applied", res_same
     assert res_stale["status"] == "changed" and res_stale["code"] == "price_changed"
-    assert "is now 9.5" in res_stale["reason"] and "you had 8.60" in res_stale["reason"]
+    assert "is now €9.50" in res_stale["reason"] and "you had €8.60" in res_stale["reason"]
+    assert res_stale["message"]["params"]["items"][0]["code"] == "push.price_changed"
     assert res_stale["server"]["grand_total"] == "115.90"  # the server's figure, not the agent's
     assert res_bad["status"] == "rejected" and "one price per line" in res_bad["reason"]
     with env.sessions() as s:

@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """initial schema
 
 Revision ID: 0001

@@ -85,9 +85,8 @@ def test_line_discount_above_the_agent_limit() -> None:
         customer=GOOD_CUSTOMER,
         policy=POLICY.for_agent(max_line_discount=D(17), max_average_discount=D(50)),
     )
-    assert reason == ApprovalReason(
-        "line_discount", "A1: discount 17.07% is above your limit of 17%", D("17.07"), D(17), "sales_manager"
-    )
+    assert reason == ApprovalReason("line_discount", D("17.07"), D(17), "sales_manager", "A1")
+    assert reason.message == "A1: discount 17.07% is above your limit of 17%."
 
 
 def test_a_lowered_unit_price_counts_as_a_discount() -> None:
@@ -115,7 +114,7 @@ def test_average_discount_includes_the_document_discount() -> None:
     )
     # 1 - 0.92 × 0.97 = 10.76%
     assert [(r.rule, r.figure, r.limit, r.message) for r in reasons] == [
-        ("average_discount", D("10.76"), D(10), "average discount 10.76% is above the limit of 10%")
+        ("average_discount", D("10.76"), D(10), "Average discount 10.76% is above the limit of 10%.")
     ]
 
 
@@ -130,7 +129,7 @@ def test_margin_below_floor_only_when_every_cost_is_known() -> None:
         D(20),
         "sales_manager",
     )
-    assert reason.message == "margin 11.11% is below the floor of 20%"
+    assert reason.message == "Margin 11.11% is below the floor of 20%."
     unknown = [*lines, line("B2", cost=None)]
     assert (
         evaluate_order(lines=unknown, document_discount=NO_DISCOUNT, customer=GOOD_CUSTOMER, policy=POLICY)
@@ -147,7 +146,7 @@ def test_price_below_a_still_valid_quote() -> None:
         policy=policy,
     )
     assert (reason.rule, reason.figure, reason.limit) == ("below_quote_price", D("88.0000"), D(90))
-    assert reason.message == "A1: net price 88.0000 is below the quoted 90.0000"
+    assert reason.message == "A1: net price €88.00 is below the quoted €90.00."
     assert (
         evaluate_order(
             lines=[line(discount="10", quote="90")],
@@ -171,8 +170,8 @@ def test_credit_exposure_counts_balance_open_orders_and_this_order() -> None:
         "office",
     )
     assert reason.message == (
-        "credit exposure €2,100.00 (balance, open orders and this order) is above the "
-        "credit limit of €2,000.00"
+        "Credit exposure €2,100.00 (balance, open orders and this order) is above the "
+        "credit limit of €2,000.00."
     )
     # with VAT rates known, the order counts with its VAT (1000 + 22%) like the invoices will
     [with_vat] = evaluate_order(
@@ -202,7 +201,7 @@ def test_overdue_invoices_and_tolerance() -> None:
         D(0),
         "office",
     )
-    assert reason.message == "the customer has €150.50 of overdue invoices"
+    assert reason.message == "The customer has €150.50 of overdue invoices."
     for policy in (replace_policy(overdue_tolerance=200), ApprovalPolicy(block_on_overdue=False)):
         assert "overdue_invoices" not in rules_of(
             evaluate_order(lines=[line()], document_discount=NO_DISCOUNT, customer=customer, policy=policy)
@@ -214,7 +213,7 @@ def test_order_total_above_threshold() -> None:
         lines=[line(quantity="51")], document_discount=NO_DISCOUNT, customer=GOOD_CUSTOMER, policy=POLICY
     )
     assert (reason.rule, reason.figure, reason.limit) == ("order_total", D("5100.00"), D(5000))
-    assert reason.message == "order total €5,100.00 (before VAT) is above €5,000.00"
+    assert reason.message == "Order total €5,100.00 (before VAT) is above €5,000.00."
 
 
 def test_blocked_and_prospect_customers() -> None:
@@ -222,7 +221,7 @@ def test_blocked_and_prospect_customers() -> None:
     [reason] = evaluate_order(lines=[line()], document_discount=NO_DISCOUNT, customer=blocked, policy=POLICY)
     assert (reason.rule, reason.message, reason.role) == (
         "blocked_customer",
-        "the customer is blocked by the office",
+        "The customer is blocked by the office.",
         "office",
     )
     prospect = CustomerCredit(None, D(0), D(0), D(0), status="prospect")
@@ -300,7 +299,7 @@ def test_settings_must_be_an_object() -> None:
 
 
 def test_reason_dict_round_trip() -> None:
-    reason = ApprovalReason("margin", "margin 5% is below the floor of 20%", D(5), D(20), "sales_manager")
+    reason = ApprovalReason("margin", D(5), D(20), "sales_manager")
     assert ApprovalReason.from_dict(json.loads(json.dumps(reason.to_dict()))) == reason
     with pytest.raises(ValueError, match="malformed approval reason"):
         ApprovalReason.from_dict({"rule": "margin"})

@@ -38,7 +38,7 @@ def test_format_and_parse_worked_examples() -> None:
     ],
 )
 def test_format_rejects(args: tuple, message: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(ValueError, match="(?i)" + re.escape(message)):
         format_document_number(*args)
 
 
@@ -53,7 +53,7 @@ def test_format_rejects(args: tuple, message: str) -> None:
     ],
 )
 def test_parse_rejects(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(ValueError, match="(?i)" + re.escape(message)):
         parse_document_number(text)
     with pytest.raises(ValueError, match="a document number is text"):
         parse_document_number(42)  # type: ignore[arg-type]
@@ -115,9 +115,9 @@ def test_crash_after_persisting_never_reuses() -> None:
     [
         (0, 10, "number block 0..10 is not a valid range"),
         (10, 9, "number block 10..9 is not a valid range"),
-        ("1", 9, "number block start must be a whole number"),
+        ("1", 9, "the number block must be made of whole numbers"),
     ],
 )
 def test_bad_blocks(start: object, end: object, message: str) -> None:
-    with pytest.raises(NumberingError, match=re.escape(message)):
+    with pytest.raises(NumberingError, match="(?i)" + re.escape(message)):
         NumberBlock(start, end)  # type: ignore[arg-type]
