@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert  # noqa: E402
 
-from sfa_desktop.local_db.engine import open_replica  # noqa: E402
+from sfa_desktop.local_db import open_replica  # noqa: E402
 from sfa_desktop.sync import apply, protocol, state  # noqa: E402
 from sfa_desktop.sync.engine import SyncEngine  # noqa: E402
 from sfa_desktop.sync.transport import Transport  # noqa: E402

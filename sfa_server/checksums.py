@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,14 +14,9 @@ from sfa_server.scope import row_for, scope_clause, table_of
 
 
 def stream_checksum(stream: str, rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """{"count", "checksum"}: sha256 over the rows sorted by id, each as
-    protocol.row_checksum_text(stream, row) followed by a newline. Clients compute the same."""
-    texts = sorted((str(r["id"]), p.row_checksum_text(stream, r)) for r in rows)
-    h = hashlib.sha256()
-    for _id, t in texts:
-        h.update(t.encode("utf-8"))
-        h.update(b"\n")
-    return {"count": len(texts), "checksum": h.hexdigest()}
+    """{"count", "checksum"} of the rows with the protocol's recipe (clients compute the same)."""
+    count, checksum = p.stream_checksum(stream, rows)
+    return {"count": count, "checksum": checksum}
 
 
 def scope_checksums(session: Session, principal: Principal, streams: Iterable[str]) -> dict[str, Any]:

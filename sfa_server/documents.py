@@ -245,7 +245,8 @@ def quote_revise(session: Session, principal: Principal, cmd: p.Command) -> p.Co
         status="draft",
         revision=old.revision + 1,
         previous_revision_id=old.id,
-        valid_until=old.valid_until,
+        valid_until=lifecycle.revision_valid_until(
+            old.valid_until, today(), int(setting(session, "quote_validity_days", 30))),
         currency=old.currency,
         document_discount=old.document_discount,
         notes=old.notes,
@@ -303,6 +304,10 @@ def _honoured_quote(
     quote = _load_quote(session, principal, quote_id)
     if quote.customer_id != customer_id:
         raise Rejected("invalid", "push.quote_other_customer", number=quote.number)
+    ordered = session.execute(select(Order.number).where(
+        Order.quote_id == quote.id, Order.status.not_in(("cancelled", "rejected"))).limit(1)).scalar()
+    if ordered:
+        raise Rejected("illegal_transition", "push.quote_already_ordered", number=quote.number, order=ordered)
     try:
         new_status = lifecycle.check_quote_conversion(
             quote.status,

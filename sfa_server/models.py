@@ -276,6 +276,8 @@ class Quote(Synced, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     customer_reference: Mapped[str | None]
     lost_reason: Mapped[str | None] = mapped_column(Text)
+    won_reason: Mapped[str | None] = mapped_column(Text)
+    deal_id: Mapped[str | None] = mapped_column(ID, index=True)
     taxable_total: Mapped[Decimal] = mapped_column(default=Decimal(0))
     vat_total: Mapped[Decimal] = mapped_column(default=Decimal(0))
     grand_total: Mapped[Decimal] = mapped_column(default=Decimal(0))
@@ -345,6 +347,7 @@ class Deal(Synced, Base):
     stage: Mapped[str] = mapped_column(String(40))
     amount: Mapped[Decimal | None]
     expected_close: Mapped[dt.date | None]
+    close_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "is_quote_expired",
     "order_transition",
     "quote_transition",
+    "revision_valid_until",
     "status_label",
 ]
 
@@ -152,6 +153,13 @@ def default_valid_until(issued_on: date, validity_days: int = DEFAULT_QUOTE_VALI
             1 <= validity_days <= 3650):
         raise TransitionError("lifecycle.validity_days")
     return issued_on + timedelta(days=validity_days)
+
+
+def revision_valid_until(previous: date | None, today: date,
+                         validity_days: int = DEFAULT_QUOTE_VALIDITY_DAYS) -> date:
+    """A revision is valid as long as the old quote was, and at least a full validity from today."""
+    fresh = default_valid_until(today, validity_days)
+    return max(previous, fresh) if previous else fresh
 
 
 def quote_transition(

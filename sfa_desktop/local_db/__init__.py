@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sfa_desktop.local_db.engine import Replica, open_replica
+from sfa_desktop.local_db.engine import Replica
 from sfa_desktop.local_db.errors import (
     KeyringUnavailableError,
     KeyStoreError,
@@ -14,6 +14,7 @@ from sfa_desktop.local_db.errors import (
     ReplicaTooNewError,
     WrongPasswordError,
 )
+from sfa_desktop.local_db.opening import open_replica
 
 __all__ = [
     "KeyStoreError",

@@ -101,3 +101,10 @@ class JSONText(TypeDecorator[Any]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)
+
+
+class JSONString(JSONText):
+    """JSONText in a column first declared as VARCHAR (upgraded files keep their declared type)."""
+
+    impl = String
+    cache_ok = True

@@ -4,42 +4,86 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sfa_desktop.domain.messages import N_, Message, register
+
+register({
+    "replica.error": N_("The local database {path} could not be used."),
+    "replica.locked": N_("The local database {path} was not opened: the key does not match or the file is "
+                         "damaged."),
+    "replica.damaged": N_("The local database {path} is damaged; it was left as it is."),
+    "replica.too_new": N_("The local database {path} was written by a newer version of SFA Desktop: update "
+                          "the application."),
+    "replica.missing": N_("There is no local database at {path} yet: sign in and sync to create it."),
+    "replica.key_missing": N_("The key of the local database {path} was not found."),
+    "replica.keyring_unavailable": N_("The system keyring is locked or not available, so the local database "
+                                      "cannot be opened. Unlock the keyring, or use your password."),
+    "replica.wrong_password": N_("The password is not correct."),
+    "replica.password_required": N_("Enter your password to open the local data."),
+    "replica.password_too_short": N_("The password must have at least {min} characters."),
+})
+
 
 class ReplicaError(Exception):
-    """The replica (or its key) could not be used. `path` is the file concerned."""
+    """The replica (or its key) could not be used. `path` is the file concerned.
 
-    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
+    str() is the detailed English sentence (logs); `message` is what the agent reads, in their language.
+    """
+
+    code = "replica.error"
+
+    def __init__(self, message: str, *, path: Path | str | None = None, user: Message | None = None) -> None:
         super().__init__(message)
         self.path = Path(path) if path is not None else None
+        self._user = user
+
+    @property
+    def message(self) -> Message:
+        return self._user or Message(self.code, {"path": str(self.path) if self.path else ""})
 
 
 class ReplicaLockedError(ReplicaError):
     """The key does not open the file (wrong key, or page 1 damaged: SQLCipher cannot tell)."""
 
+    code = "replica.locked"
+
 
 class ReplicaCorruptError(ReplicaError):
     """The file is damaged, truncated, or not an encrypted replica at all."""
+
+    code = "replica.damaged"
 
 
 class ReplicaTooNewError(ReplicaError):
     """The replica was written by a newer version of the application."""
 
+    code = "replica.too_new"
+
 
 class ReplicaMissingError(ReplicaError):
     """No replica exists at the path and creating one was not asked for."""
+
+    code = "replica.missing"
 
 
 class KeyStoreError(ReplicaError):
     """The database key could not be created, found or unwrapped."""
 
+    code = "replica.key_missing"
+
 
 class KeyringUnavailableError(KeyStoreError):
     """The key is kept in the OS keyring, which is locked or not reachable right now."""
+
+    code = "replica.keyring_unavailable"
 
 
 class WrongPasswordError(KeyStoreError):
     """The password does not unwrap the key file."""
 
+    code = "replica.wrong_password"
+
 
 class PasswordRequiredError(KeyStoreError):
     """No secure keyring: the key must be protected with the agent's password."""
+
+    code = "replica.password_required"

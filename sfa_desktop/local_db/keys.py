@@ -23,6 +23,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from sfa_desktop.domain.messages import Message
 from sfa_desktop.local_db.engine import KEY_BYTES
 from sfa_desktop.local_db.errors import (
     KeyringUnavailableError,
@@ -141,7 +142,8 @@ def _check_password(password: Any, *, new: bool) -> str:
     if len(password) > MAX_PASSWORD_CHARS:
         raise KeyStoreError(f"The password is longer than {MAX_PASSWORD_CHARS} characters.")
     if new and len(password) < MIN_PASSWORD_CHARS:
-        raise KeyStoreError(f"The password must have at least {MIN_PASSWORD_CHARS} characters.")
+        raise KeyStoreError(f"The password must have at least {MIN_PASSWORD_CHARS} characters.",
+                            user=Message("replica.password_too_short", {"min": MIN_PASSWORD_CHARS}))
     return password
 
 

@@ -29,9 +29,44 @@ def _v2_search(conn: Connection) -> None:
     search.create_search_schema(conn)
 
 
+#: Columns each step adds to replicated streams: the next sync pulls those streams again.
+_V3_COLUMNS = {"quotes": ("won_reason VARCHAR", "deal_id VARCHAR"), "deals": ("close_reason VARCHAR",)}
+
+
+def _as_message(conn: Connection, table: str, column: str) -> None:
+    """Plain text of an older version becomes a message {"code": "text", "params": {"text": ...}}."""
+    conn.exec_driver_sql(
+        f"UPDATE {table} SET {column} = json_object('code', 'text', 'params', json_object('text', {column})) "
+        f"WHERE {column} IS NOT NULL AND NOT json_valid({column})")
+
+
+def _v3_messages(conn: Connection) -> None:
+    """v3: messages as codes (outbox, conflicts, sync state), the updates list, reasons and deal links."""
+    for table, columns in _V3_COLUMNS.items():
+        for column in columns:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_quotes_deal_id ON quotes (deal_id)")
+    for table, column in (("outbox", "last_error"), ("conflicts", "title"), ("conflicts", "message"),
+                          ("sync_cursor", "last_error")):
+        _as_message(conn, table, column)
+    Base.metadata.tables["updates"].create(conn, checkfirst=True)
+    _request_resync(conn, sorted(_V3_COLUMNS))
+
+
+def _request_resync(conn: Connection, streams: list[str]) -> None:
+    """Ask the next sync to pull `streams` again (their new columns), keeping the outbox."""
+    import json
+
+    row = conn.exec_driver_sql("SELECT value FROM local_settings WHERE key = 'sync.resync_streams'").first()
+    wanted = sorted(set(json.loads(row[0]) if row and row[0] else []) | set(streams))
+    conn.exec_driver_sql("INSERT INTO local_settings (key, value) VALUES ('sync.resync_streams', ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (json.dumps(wanted),))
+
+
 #: Step that brings a file from version n-1 to version n. v1 is the first released schema.
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_search,
+    3: _v3_messages,
 }
 LATEST_VERSION = max(STEPS)
 

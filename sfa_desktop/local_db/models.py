@@ -24,13 +24,14 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     false,
     text,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sfa_desktop.local_db.coltypes import DecimalText, JSONText, UTCDateTime, utc_now
+from sfa_desktop.local_db.coltypes import DecimalText, JSONString, JSONText, UTCDateTime, utc_now
 
 
 class Base(DeclarativeBase):
@@ -243,6 +244,9 @@ class Quote(Base):
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
     dirty: Mapped[bool] = _dirty()
+    # schema v3 (added at the end, as the upgrade of an older file adds them)
+    won_reason: Mapped[str | None]
+    deal_id: Mapped[str | None] = mapped_column(index=True)
 
 
 class QuoteLine(_DocumentLine, Base):
@@ -304,6 +308,7 @@ class Deal(Base):
     expected_close: Mapped[dt.date | None]
     updated_at: Mapped[dt.datetime]
     dirty: Mapped[bool] = _dirty()
+    close_reason: Mapped[str | None]  # schema v3
 
 
 #: Replicated table per stream name, in the order of the protocol's STREAMS.
@@ -314,6 +319,26 @@ STREAM_TABLES: dict[str, type[Base]] = {
 }
 #: Columns that exist only in the replica (not sent by the server).
 LOCAL_COLUMNS: frozenset[str] = frozenset({"dirty"})
+#: Lines belong to a document: stream -> (document stream, key of the document in the line).
+LINE_PARENTS: dict[str, tuple[str, str]] = {
+    "quote_lines": ("quotes", "quote_id"),
+    "order_lines": ("orders", "order_id"),
+}
+
+
+def table_of(stream: str) -> Table:
+    """The replica's table of a stream."""
+    return STREAM_TABLES[stream].__table__  # type: ignore[attr-defined,no-any-return]
+
+
+def has_dirty(stream: str) -> bool:
+    """True when rows of the stream can carry the agent's unsent change (a `dirty` flag)."""
+    return "dirty" in table_of(stream).c
+
+
+def line_streams_of(stream: str) -> tuple[str, ...]:
+    """The line streams whose rows belong to documents of `stream` (quotes -> quote_lines)."""
+    return tuple(s for s, (parent, _) in LINE_PARENTS.items() if parent == stream)
 
 
 # --------------------------------------------------------------------------- local only
@@ -340,7 +365,8 @@ class SyncCursor(Base):
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
     cursor: Mapped[str | None]
     last_success_at: Mapped[dt.datetime | None]
-    last_error: Mapped[str | None]
+    #: The last failure as a message ({"code", "params"}).
+    last_error: Mapped[Any | None] = mapped_column(JSONString())
 
 
 class OutboxCommand(Base):
@@ -358,7 +384,8 @@ class OutboxCommand(Base):
     depends_on: Mapped[Any] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None]
+    #: Why it waits or failed, as a message ({"code", "params"}) rendered in the agent's language.
+    last_error: Mapped[Any | None] = mapped_column(JSONString())
     next_attempt_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
@@ -373,8 +400,9 @@ class Conflict(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     command_id: Mapped[str | None] = mapped_column(index=True)
     kind: Mapped[str]
-    title: Mapped[str]
-    message: Mapped[str]
+    #: What happened and why, as messages ({"code", "params"}).
+    title: Mapped[Any] = mapped_column(JSONString())
+    message: Mapped[Any] = mapped_column(JSONString())
     local_value: Mapped[Any | None]
     server_value: Mapped[Any | None]
     choices: Mapped[Any] = mapped_column(default=list)
@@ -382,6 +410,20 @@ class Conflict(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     resolved_choice: Mapped[str | None]
     resolved_at: Mapped[dt.datetime | None]
+
+
+class Update(Base):
+    """Something the agent should see since they last looked (an order approved or rejected...)."""
+
+    __tablename__ = "updates"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    kind: Mapped[str]
+    stream: Mapped[str | None]
+    row_id: Mapped[str | None]
+    #: What happened, as a message ({"code", "params"}).
+    message: Mapped[Any]
+    seen: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
 
 
 class LocalSetting(Base):

@@ -1,5 +1,40 @@
-"""Use cases the UI and the command line call: draft a quote, submit an order, print.
+"""The agent's use cases, one function each, and the read functions screens list and show.
 
-Each function takes an open session (one per user action, opened by the caller) and keeps the
-replica and the outbox consistent: a draft and the command that sends it are written together.
+An operation takes the replica session of the caller's transaction (`with replica.session(write=True)
+as s`), validates, writes the replica and queues its command together, raises an OperationError
+(a UserError: its message in the agent's words) for anything the agent can fix, and returns the
+Changes it made. The CLI, the demo, the benchmarks, the tests and the UI all go through them.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sfa_desktop.operations.activities import log_activity
+from sfa_desktop.operations.customers import create_prospect, edit_customer
+from sfa_desktop.operations.deals import save_deal
+from sfa_desktop.operations.inbox import resolve_conflict, retry_command
+from sfa_desktop.operations.orders import cancel_order, convert_quote, submit_order
+from sfa_desktop.operations.quotes import accept_quote, lose_quote, revise_quote, save_quote, send_quote
+
+#: The operation that queues each command of the protocol (a test checks every command has one).
+COMMAND_OPERATIONS: dict[str, Callable[..., Any]] = {
+    "quote.save": save_quote,
+    "quote.send": send_quote,
+    "quote.accept": accept_quote,
+    "quote.lose": lose_quote,
+    "quote.revise": revise_quote,
+    "order.submit": submit_order,
+    "order.cancel": cancel_order,
+    "customer.update": edit_customer,
+    "prospect.create": create_prospect,
+    "activity.log": log_activity,
+    "deal.save": save_deal,
+}
+
+__all__ = [
+    "COMMAND_OPERATIONS", "accept_quote", "cancel_order", "convert_quote", "create_prospect", "edit_customer",
+    "log_activity", "lose_quote", "resolve_conflict", "retry_command", "revise_quote", "save_deal",
+    "save_quote", "send_quote", "submit_order",
+]

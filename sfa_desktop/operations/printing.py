@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain.discounts import DiscountError, parse_discount
+from sfa_desktop.domain.messages import N_, UserError, register
 from sfa_desktop.local_db.models import (
     Address,
     Customer,
@@ -35,8 +36,15 @@ COMPANY_SETTING = "company"
 TERMS_SETTING = "quote_terms"
 
 
-class PrintError(ValueError):
+class PrintError(UserError):
     """The document cannot be printed; the message says why."""
+
+
+register({
+    "print.unknown_document": N_("There is no quote or order '{reference}' on this computer."),
+    "print.customer_missing": N_("The customer of {number} is not on this computer."),
+    "print.bad_discount": N_("{number} has a discount that cannot be read: {error}"),
+})
 
 
 def _text(value: Any) -> str:
@@ -101,7 +109,7 @@ def build_print_document(session: Session, *, reference: str, language: str | No
     """The quote or order with id or number `reference`, ready for the renderer."""
     document = _find(session, Quote, reference) or _find(session, Order, reference)
     if document is None:
-        raise PrintError(f"There is no quote or order {reference!r} on this computer.")
+        raise PrintError("print.unknown_document", reference=str(reference)[:60])
     is_quote = isinstance(document, Quote)
     line_model = QuoteLine if is_quote else OrderLine
     parent = QuoteLine.quote_id if is_quote else OrderLine.order_id
@@ -109,7 +117,7 @@ def build_print_document(session: Session, *, reference: str, language: str | No
                             .order_by(line_model.line_no)).all()
     customer = session.get(Customer, document.customer_id)
     if customer is None:
-        raise PrintError(f"The customer of {document.number} is not on this computer.")
+        raise PrintError("print.customer_missing", number=document.number)
     addresses = {a.kind: a for a in session.scalars(select(Address)
                                                     .where(Address.customer_id == customer.id))}
     billing = _address(customer, addresses.get("billing")) or PrintAddress(
@@ -126,7 +134,7 @@ def build_print_document(session: Session, *, reference: str, language: str | No
                             for line in lines)
         document_discount = parse_discount(document.document_discount)
     except DiscountError as error:
-        raise PrintError(f"{document.number} has a discount that cannot be read: {error}") from error
+        raise PrintError("print.bad_discount", number=document.number, error=error.message) from error
     terms_text = terms.value.get(lang, "") if terms and isinstance(terms.value, dict) else ""
     return PrintDocument(
         kind="quote" if is_quote else "order", number=document.number,

@@ -7,7 +7,6 @@ in the outbox) are never overwritten by a pull: the push answer settles them fir
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,26 +17,14 @@ from sqlalchemy import Connection, Dialect, Table, delete, false, select, true, 
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sfa_desktop.local_db.coltypes import DecimalText
-from sfa_desktop.local_db.models import STREAM_TABLES
+from sfa_desktop.local_db.models import LINE_PARENTS, table_of
 from sfa_desktop.sync import protocol
+from sfa_desktop.sync.events import Decision
 
 log = logging.getLogger(__name__)
 
-#: Lines belong to a document; they follow the document's local state.
-LINE_PARENTS: dict[str, tuple[str, str]] = {
-    "quote_lines": ("quotes", "quote_id"),
-    "order_lines": ("orders", "order_id"),
-}
 #: SQLite's limit on bound variables is 32766; stay well below it in IN (...) lists.
 _IN_CHUNK = 900
-
-
-def table_of(stream: str) -> Table:
-    return STREAM_TABLES[stream].__table__  # type: ignore[attr-defined]
-
-
-def has_dirty(stream: str) -> bool:
-    return "dirty" in table_of(stream).c
 
 
 @dataclass(slots=True)
@@ -50,6 +37,8 @@ class PageOutcome:
     kept_streams: set[str] = field(default_factory=set)
     #: Line streams with lines whose document is not in the replica: skipped, pull again.
     orphaned_streams: set[str] = field(default_factory=set)
+    #: Orders whose status the office decided (approved or rejected) in this page.
+    decisions: list[Decision] = field(default_factory=list)
 
 
 _Binder = Callable[[Mapping[str, Any]], tuple[Any, ...]]
@@ -208,6 +197,8 @@ def apply_page(conn: Connection, page: protocol.PullPage) -> PageOutcome:
                 outcome.kept_local += len(protected & changes.keys())
                 outcome.kept_streams.add(stream)
                 deletes = [d for d in deletes if d not in protected]
+        if stream == "orders" and upserts:
+            outcome.decisions.extend(_decisions(conn, table, upserts))
         for chunk in _chunks(deletes, _IN_CHUNK):
             outcome.deleted += conn.execute(delete(table).where(table.c.id.in_(chunk))).rowcount or 0
         if upserts:
@@ -215,6 +206,26 @@ def apply_page(conn: Connection, page: protocol.PullPage) -> PageOutcome:
             conn.exec_driver_sql(sql_text, [bind(r) for r in upserts])
             outcome.upserted += len(upserts)
     return outcome
+
+
+#: The statuses an office decision leaves an order in.
+DECIDED = ("approved", "rejected")
+
+
+def _decisions(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[Decision]:
+    """Orders already here whose status the server now says the office decided."""
+    wanted = {r["id"]: r for r in rows if r.get("status") in DECIDED}
+    if not wanted:
+        return []
+    before: dict[str, tuple[str, bool]] = {}
+    for chunk in _chunks(list(wanted), _IN_CHUNK):
+        for order_id, status, dirty in conn.execute(
+                select(table.c.id, table.c.status, table.c.dirty).where(table.c.id.in_(chunk))):
+            before[order_id] = (status, dirty)
+    return [Decision(r["id"], r["number"], r["customer_id"], r["status"], r.get("decision_note"),
+                     r.get("decided_by"))
+            for order_id, r in wanted.items()
+            if order_id in before and not before[order_id][1] and before[order_id][0] != r["status"]]
 
 
 def _existing_ids(conn: Connection, table: Table, ids: set[str]) -> set[str]:
@@ -244,26 +255,11 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
 # --------------------------------------------------------------------------- checksums
 
 def stream_checksum(conn: Connection, stream: str) -> tuple[int, str]:
-    """(count, sha256 hex) of the replica's rows of `stream`, with the server's recipe.
-
-    Recipe (sfa_server/feed.py): rows sorted by id, each hashed as
-    protocol.row_checksum_text + "\\n", into one sha256.
-    """
+    """(count, sha256 hex) of the replica's rows of `stream`: the protocol's one recipe."""
     table = table_of(stream)
     names = protocol.STREAMS[stream].field_names
-    digest = hashlib.sha256()
-    count = 0
-    result = conn.execute(select(*(table.c[n] for n in names)).order_by(table.c.id))
-    for row in result:
-        digest.update(protocol.row_checksum_text(stream, dict(zip(names, row, strict=True))).encode())
-        digest.update(b"\n")
-        count += 1
-    return count, digest.hexdigest()
-
-
-def row_as_stream(stream: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the columns of the stream (drops local columns such as `dirty`)."""
-    return {n: row.get(n) for n in protocol.STREAMS[stream].field_names}
+    rows = conn.execute(select(*(table.c[n] for n in names)).order_by(table.c.id))
+    return protocol.stream_checksum(stream, (dict(zip(names, row, strict=True)) for row in rows))
 
 
 def reprice_lines(conn: Connection, stream: str, document_id: str, lines: list[Any]) -> int:

@@ -88,8 +88,7 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sfa_desktop.local_db import keys
-    from sfa_desktop.local_db.engine import open_replica
+    from sfa_desktop.local_db import keys, open_replica
     from sfa_desktop.local_db.errors import ReplicaError
     from sfa_desktop.sync import state
     from sfa_desktop.sync.engine import SyncEngine

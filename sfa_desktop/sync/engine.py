@@ -15,12 +15,21 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from sfa_desktop.domain.messages import Message
 from sfa_desktop.local_db import search
+from sfa_desktop.local_db.changes import Changes
 from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
-from sfa_desktop.sync import apply, conflicts, outbox, protocol, state
-from sfa_desktop.sync.errors import DeviceRevokedError, ProtocolViolationError, SyncError
-from sfa_desktop.sync.events import CancelToken, Phase, SyncListeners, SyncStatus
+from sfa_desktop.local_db.models import LINE_PARENTS, has_dirty, line_streams_of, table_of
+from sfa_desktop.sync import answers, apply, conflicts, outbox, protocol, state
+from sfa_desktop.sync.errors import (
+    AuthenticationRequiredError,
+    DeviceRevokedError,
+    DiskFullError,
+    ProtocolViolationError,
+    SyncError,
+)
+from sfa_desktop.sync.events import CancelToken, Decision, Event, EventBus, Phase, SyncListeners, SyncStatus
 from sfa_desktop.sync.locking import SyncLock
 from sfa_desktop.sync.transport import Transport
 
@@ -52,6 +61,10 @@ class SyncReport:
     #: Of `seconds`: waiting for pulled pages (server and network) and writing them locally.
     seconds_waiting: float = 0.0
     seconds_applying: float = 0.0
+    #: What the sync changed in the replica (pulled pages and push answers).
+    changes: Changes = field(default_factory=Changes)
+    #: Orders the office decided since the last sync.
+    decisions: list[Decision] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -65,13 +78,15 @@ class SyncEngine:
                  listener: SyncListeners | Callable[[SyncStatus], None] | None = None,
                  page_size: int = protocol.DEFAULT_PAGE_SIZE,
                  verify_interval: dt.timedelta = DEFAULT_VERIFY_INTERVAL,
-                 wipe: Callable[[], None] | None = None) -> None:
+                 wipe: Callable[[], None] | None = None, events: EventBus | None = None) -> None:
         self.replica = replica
         self.transport = transport
+        self.events = events or EventBus()
         if isinstance(listener, SyncListeners):
             self.listeners = listener
+            self.listeners.events = self.listeners.events or self.events
         else:
-            self.listeners = SyncListeners()
+            self.listeners = SyncListeners(self.events)
             if listener is not None:
                 self.listeners.subscribe(listener)
         self.page_size = page_size
@@ -92,6 +107,7 @@ class SyncEngine:
         started = time.monotonic()
         sent0, received0 = self.transport.bytes_sent, self.transport.bytes_received
         with self._lock:
+            self.events.emit(Event.SYNC_STARTED)
             self._status(phase=Phase.CONNECTING, rows_done=0, rows_total=None, commands_sent=0,
                          bytes_received=0, bytes_sent=0, **self._counts())
             try:
@@ -99,17 +115,31 @@ class SyncEngine:
                 forced = self._pull(report, cancel)
                 if verify or (verify is None and (forced or self._verify_due())):
                     self._verify(report, cancel)
-            except DeviceRevokedError:
+            except DeviceRevokedError as error:
                 log.warning("the server revoked this device: wiping the replica %s", self.replica.path)
                 self._wipe()
-                self._status(phase=Phase.IDLE, last_error=DeviceRevokedError.user_message)
+                self._status(phase=Phase.IDLE, last_error=error.message)
+                self.events.emit(Event.DEVICE_REVOKED, error)
                 raise
             except SyncError as error:
-                self._finish_failed(error)
+                self._finish_failed(error, report)
+                if isinstance(error, AuthenticationRequiredError):
+                    self.events.emit(Event.SIGN_IN_REQUIRED, error)
                 raise
+            except OSError as error:
+                if not _disk_full(error):
+                    raise
+                failure = DiskFullError(str(error))
+                self._finish_failed(failure, report)
+                raise failure from error
             except Exception as error:
+                if _disk_full(error):
+                    failure = DiskFullError(str(error))
+                    self._finish_failed(failure, report)
+                    raise failure from error
                 log.exception("sync failed with a bug")
-                self._finish_failed(SyncError(f"{type(error).__name__}: {error}"))
+                self._finish_failed(SyncError(f"{type(error).__name__}: {error}",
+                                              message=_bug_message(error)), report)
                 raise
             finally:
                 report.seconds = time.monotonic() - started
@@ -118,7 +148,11 @@ class SyncEngine:
             now = utc_now()
             with self.replica.session(write=True) as session:
                 state.record_outcome(session, success_at=now, error=None)
+                if report.decisions:
+                    state.record_decisions(session, report.decisions, at=now)
             self._status(phase=Phase.IDLE, last_success=now, last_error=None, **self._counts())
+            self._announce(report)
+            self.events.emit(Event.SYNC_FINISHED, report)
         log.info("sync done in %.2fs: %d commands sent, %d rows in %d pages, %d bytes received",
                  report.seconds, report.commands_sent, report.rows, report.pages, report.bytes_received)
         return report
@@ -144,12 +178,13 @@ class SyncEngine:
             except SyncError as error:
                 if not isinstance(error, DeviceRevokedError):
                     with self.replica.session(write=True) as session:
-                        outbox.mark_attempt(session, [c.id for c in batch], error.user_message)
+                        outbox.mark_attempt(session, [c.id for c in batch], error.message)
                 raise
             try:
                 with self.replica.session(write=True) as session:
                     for command, result in zip(batch, results, strict=True):
-                        if outbox.record_result(session, command, result):
+                        report.changes |= answers.record_result(session, command, result)
+                        if result.status == protocol.REJECTED:
                             report.commands_rejected += 1
                         else:
                             report.commands_applied += 1
@@ -200,6 +235,7 @@ class SyncEngine:
                             if bulk_load and not suspended and page.has_more:
                                 search.suspend_search(conn)
                             outcome = apply.apply_page(conn, page)
+                            report.decisions.extend(outcome.decisions)
                             if suspended and not page.has_more:
                                 search.resume_search(conn)
                             state.write_cursor(conn, page.cursor)
@@ -218,6 +254,10 @@ class SyncEngine:
                     report.rows_upserted += outcome.upserted
                     report.rows_deleted += outcome.deleted
                     report.rows_kept_local += outcome.kept_local
+                    page_changes = _page_changes(page, bulk=bulk_load)
+                    report.changes |= page_changes
+                    if not bulk_load:
+                        self.events.emit(Event.STREAMS_CHANGED, page_changes)
                     rows_done += len(page.changes)
                     self._status(rows_done=rows_done, rows_total=_estimate(rows_done, extra, page.has_more),
                                  bytes_received=self.transport.bytes_received)
@@ -336,15 +376,30 @@ class SyncEngine:
     def _status(self, **changes: object) -> SyncStatus:
         return self.listeners.update(**changes)
 
-    def _finish_failed(self, error: SyncError) -> None:
+    def _finish_failed(self, error: SyncError, report: SyncReport | None = None) -> None:
         try:
             with self.replica.session(write=True) as session:
-                state.record_outcome(session, success_at=None, error=error.user_message)
+                state.record_outcome(session, success_at=None, error=error.message)
             counts = self._counts()
         except Exception:
             log.exception("could not record the failed sync in the replica")
             counts = {}
-        self._status(phase=Phase.IDLE, last_error=error.user_message, **counts)
+        self._status(phase=Phase.IDLE, last_error=error.message, **counts)
+        if report is not None:
+            self._announce(report)
+        self.events.emit(Event.SYNC_FAILED, error)
+
+    def _announce(self, report: SyncReport) -> None:
+        """Tell the screens what this sync changed (a first sync: every stream at once)."""
+        if report.changes.rows:
+            self.events.emit(Event.STREAMS_CHANGED, report.changes)
+        counts = self._counts() if report.changes.outbox or report.commands_sent else None
+        if counts is not None:
+            self.events.emit(Event.OUTBOX_CHANGED, counts.get("pending_commands", 0))
+        if report.changes.conflicts:
+            self.events.emit(Event.CONFLICTS_CHANGED, (counts or self._counts()).get("conflicts", 0))
+        if report.decisions:
+            self.events.emit(Event.DECISIONS_ARRIVED, list(report.decisions))
 
     def _wipe_replica(self) -> None:
         from sfa_desktop.local_db import keys
@@ -360,11 +415,42 @@ def _dirty_streams(session: object) -> set[str]:
 
     out = set()
     for stream in protocol.STREAM_ORDER:
-        table = apply.table_of(stream)
-        if "dirty" in table.c and session.scalar(select(exists().where(table.c.dirty == true()))):  # type: ignore[attr-defined]
+        if has_dirty(stream) and session.scalar(  # type: ignore[attr-defined]
+                select(exists().where(table_of(stream).c.dirty == true()))):
             out.add(stream)
-            out.update(s for s, (parent, _) in apply.LINE_PARENTS.items() if parent == stream)
+            out.update(line_streams_of(stream))
     return out
+
+
+def _page_changes(page: protocol.PullPage, *, bulk: bool) -> Changes:
+    """The rows a page changed; lines count as a change of their document too."""
+    if bulk or page.reset:
+        return Changes.streams({c.stream for c in page.changes} | set(page.reset))
+    rows: dict[str, set[str]] = {}
+    for change in page.changes:
+        rows.setdefault(change.stream, set()).add(change.id)
+        if change.stream in LINE_PARENTS and change.row:
+            parent, key = LINE_PARENTS[change.stream]
+            rows.setdefault(parent, set()).add(change.row[key])
+    return Changes({s: frozenset(ids) for s, ids in rows.items()})
+
+
+def _disk_full(error: BaseException) -> bool:
+    """SQLite's "database or disk is full", or ENOSPC from the file system, anywhere in the chain."""
+    import errno
+
+    seen = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        if "database or disk is full" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
+    return False
+
+
+def _bug_message(error: BaseException) -> Message:
+    return Message("sync.bug", {"detail": type(error).__name__})
 
 
 def _estimate(done: int, extra: dict[str, object], has_more: bool) -> int | None:

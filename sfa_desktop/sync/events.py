@@ -1,6 +1,9 @@
-"""Sync status and progress as plain events, a listener registry, and a cancellation token.
+"""Named events from the core, sync status snapshots, and a cancellation token.
 
-The engine emits `SyncStatus` snapshots; the UI bridges them to Qt signals on its own thread.
+The core tells whoever listens what happened (`EventBus`, after Electrum's callbacks): streams
+changed (with ids), outbox changed, conflicts changed, sync started / progressed / finished /
+failed, sign-in required, device revoked, decisions arrived, locked / unlocked. Listeners run on
+the thread that emits; the UI re-emits them on its own thread through one bridge.
 """
 
 from __future__ import annotations
@@ -13,9 +16,68 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sfa_desktop.domain.messages import Message
 from sfa_desktop.sync.errors import SyncCancelledError
 
 log = logging.getLogger(__name__)
+
+
+class Event(enum.StrEnum):
+    """The events the core emits, with the arguments each listener receives."""
+
+    STREAMS_CHANGED = "streams_changed"  # (changes: Changes)
+    OUTBOX_CHANGED = "outbox_changed"  # (pending: int)
+    CONFLICTS_CHANGED = "conflicts_changed"  # (open: int)
+    SYNC_STARTED = "sync_started"  # ()
+    SYNC_PROGRESSED = "sync_progressed"  # (status: SyncStatus)
+    SYNC_FINISHED = "sync_finished"  # (report: SyncReport)
+    SYNC_FAILED = "sync_failed"  # (error: SyncError)
+    SIGN_IN_REQUIRED = "sign_in_required"  # (error: SyncError)
+    DEVICE_REVOKED = "device_revoked"  # (error: SyncError)
+    DECISIONS_ARRIVED = "decisions_arrived"  # (decisions: list[Decision])
+    LOCKED = "locked"  # ()
+    UNLOCKED = "unlocked"  # ()
+
+
+class EventBus:
+    """Callbacks by event name. `register(obj)` subscribes every `on_event_<name>` method of obj."""
+
+    def __init__(self) -> None:
+        self._callbacks: dict[Event, list[Callable[..., None]]] = {}
+        self._lock = threading.Lock()
+
+    def subscribe(self, event: Event, callback: Callable[..., None]) -> Callable[[], None]:
+        with self._lock:
+            self._callbacks.setdefault(Event(event), []).append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                callbacks = self._callbacks.get(Event(event), [])
+                if callback in callbacks:
+                    callbacks.remove(callback)
+
+        return unsubscribe
+
+    def register(self, listener: object) -> Callable[[], None]:
+        """Subscribe the listener's on_event_<name> methods; returns one function that removes all."""
+        undo = [self.subscribe(event, getattr(listener, f"on_event_{event.value}"))
+                for event in Event if callable(getattr(listener, f"on_event_{event.value}", None))]
+
+        def unregister() -> None:
+            for u in undo:
+                u()
+
+        return unregister
+
+    def emit(self, event: Event, *args: object) -> None:
+        with self._lock:
+            callbacks = list(self._callbacks.get(Event(event), ()))
+        for callback in callbacks:
+            try:
+                callback(*args)
+            except Exception:
+                # A broken screen must not break the core; the bug is still logged in full.
+                log.exception("listener %r of %s failed", callback, event.value)
 
 
 class Phase(enum.StrEnum):
@@ -40,8 +102,8 @@ class SyncStatus:
     pending_commands: int = 0
     conflicts: int = 0
     last_success: dt.datetime | None = None
-    #: The last failure in the agent's words; cleared by a successful sync.
-    last_error: str | None = None
+    #: The last failure, as a message in the agent's words; cleared by a successful sync.
+    last_error: Message | None = None
 
     @property
     def fraction(self) -> float | None:
@@ -57,10 +119,11 @@ Listener = Callable[[SyncStatus], None]
 class SyncListeners:
     """Callbacks told about every status change, on the thread that runs the sync."""
 
-    def __init__(self) -> None:
+    def __init__(self, events: EventBus | None = None) -> None:
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._status = SyncStatus()
+        self.events = events
 
     @property
     def status(self) -> SyncStatus:
@@ -89,6 +152,8 @@ class SyncListeners:
             except Exception:
                 # A broken display must not break the sync; the bug is still logged in full.
                 log.exception("sync status listener %r failed", listener)
+        if self.events is not None:
+            self.events.emit(Event.SYNC_PROGRESSED, status)
         return status
 
 
@@ -108,3 +173,15 @@ class CancelToken:
     def raise_if_cancelled(self) -> None:
         if self._event.is_set():
             raise SyncCancelledError("cancelled by the user")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The office decided an order the agent sent: approved or rejected, with its note."""
+
+    order_id: str
+    number: str
+    customer_id: str
+    status: str
+    note: str | None
+    decided_by: str | None

@@ -13,8 +13,10 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from sfa_desktop.domain.messages import N_, Message, register
 from sfa_desktop.local_db.engine import Replica
-from sfa_desktop.local_db.models import LocalSetting, SyncCursor
+from sfa_desktop.local_db.models import LocalSetting, SyncCursor, Update
+from sfa_desktop.sync.events import Decision
 
 REFRESH_TOKEN_KEY = "sync.refresh_token"  # noqa: S105 - a setting name, not a secret
 DEVICE_ID_KEY = "sync.device_id"
@@ -34,14 +36,37 @@ def write_cursor(conn: Connection, cursor: str | None) -> None:
     conn.execute(stmt.on_conflict_do_update(index_elements=[table.c.id], set_={"cursor": cursor}))
 
 
-def record_outcome(session: Session, *, success_at: dt.datetime | None, error: str | None) -> None:
+def record_outcome(session: Session, *, success_at: dt.datetime | None, error: Message | None) -> None:
     row = session.get(SyncCursor, 1)
     if row is None:
         row = SyncCursor(id=1, cursor=None)
         session.add(row)
     if success_at is not None:
         row.last_success_at = success_at
-    row.last_error = error
+    row.last_error = None if error is None else error.to_wire()
+
+
+register({
+    "update.order_approved": N_("Order {number} was approved by {by}."),
+    "update.order_approved_note": N_("Order {number} was approved by {by}: \u201c{note}\u201d"),
+    "update.order_rejected": N_("Order {number} was rejected by {by}: \u201c{note}\u201d"),
+})
+
+
+def decision_message(decision: Decision) -> Message:
+    by = decision.decided_by or "—"
+    if decision.status == "approved":
+        if decision.note:
+            return Message("update.order_approved_note", {"number": decision.number, "by": by, "note": decision.note})
+        return Message("update.order_approved", {"number": decision.number, "by": by})
+    return Message("update.order_rejected", {"number": decision.number, "by": by, "note": decision.note or ""})
+
+
+def record_decisions(session: Session, decisions: list[Decision], *, at: dt.datetime) -> None:
+    """Each office decision becomes an entry of the agent's updates list (unseen)."""
+    for decision in decisions:
+        session.add(Update(id=str(uuid.uuid4()), at=at, kind=f"order_{decision.status}", stream="orders",
+                           row_id=decision.order_id, message=decision_message(decision).to_wire()))
 
 
 def get_setting(session: Session, key: str, default: Any = None) -> Any:

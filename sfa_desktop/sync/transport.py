@@ -21,9 +21,11 @@ import requests
 from requests import exceptions as rex
 from urllib3 import exceptions as u3ex
 
+from sfa_desktop.domain.messages import Message
 from sfa_desktop.sync import protocol
 from sfa_desktop.sync.errors import (
     AuthenticationRequiredError,
+    CertificateError,
     DeviceRevokedError,
     LoginFailedError,
     ProtocolViolationError,
@@ -324,9 +326,7 @@ class Transport:
                 content = self._read_body(resp, started)
         except rex.SSLError as error:
             # A certificate problem will not heal by retrying; say so plainly.
-            raise ServerUnreachableError(
-                str(error), user_message="The server's certificate could not be verified; "
-                "the sync was stopped to keep your data safe.") from None
+            raise CertificateError(str(error)) from None
         except (rex.ConnectionError, rex.Timeout, rex.ChunkedEncodingError,
                 rex.ContentDecodingError, u3ex.HTTPError) as error:
             raise _TransportFault(f"{type(error).__name__}: {error}") from None
@@ -364,10 +364,15 @@ class Transport:
             raise DeviceRevokedError(detail)
         if status == 426:
             raise UpdateRequiredError(detail)
-        if login and status in (403, 429):
-            # Locked out after failed sign-ins, or the device belongs to someone else:
-            # the server's sentence says what to do; retrying would only prolong the lock.
-            raise LoginFailedError(detail, user_message=message or LoginFailedError.user_message)
+        if login and status == 429:
+            # Locked out after failed sign-ins: retrying would only prolong the lock.
+            retry_after = headers.get("Retry-After")
+            minutes = max(1, -(-int(retry_after) // 60)) if retry_after and retry_after.isdigit() else 15
+            raise LoginFailedError(detail, message=Message("sync.locked_out", {"minutes": minutes}))
+        if login and status == 403 and code == "device_other_user":
+            raise LoginFailedError(detail, message=Message("sync.other_user_device"))
+        if login and code == "user_disabled":
+            raise LoginFailedError(detail, message=Message("sync.account_disabled"))
         if status in RETRY_STATUSES:
             retry_after = headers.get("Retry-After")
             raise _TransportFault(detail, retry_after=float(retry_after)

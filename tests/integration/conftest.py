@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from sfa_desktop.local_db.engine import Replica, open_replica
+from sfa_desktop.local_db.engine import Replica
+from sfa_desktop.local_db.opening import open_replica
 from sfa_desktop.sync import state
 from sfa_desktop.sync.engine import SyncEngine
 from sfa_desktop.sync.transport import Transport

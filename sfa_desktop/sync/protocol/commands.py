@@ -92,7 +92,8 @@ class CommandSpec:
     #: The replicated row the command is about: its stream and the payload field with its id.
     stream: str
     key: str
-    #: True when the command creates that row (discarding it removes the local row).
+    #: True when the command always creates that row (discarding it removes the local row, which
+    #: the server never had); saving commands (quote.save, deal.save) create or change.
     creates: bool
     fields: tuple[PayloadField, ...]
     #: What the agent is doing, in English (translated by the client's catalog): "submitting an order".
@@ -172,7 +173,8 @@ def _decode_field(f: PayloadField, value: Any, where: str) -> Any:
                 v = _decode_field(part, line.get(name), f"{at}.{name}")
                 if v is None and part.required:
                     raise ProtocolError(f"{at}: {name} is required")
-                decoded[name] = v
+                if name in line:
+                    decoded[name] = v
             lines.append(decoded)
         return lines
     if f.type == EXPECTED:
@@ -223,7 +225,7 @@ def _lines() -> PayloadField:
 _DOCUMENT_TEXTS = (_text("document_discount", 80), _text("notes", 4000), _text("customer_reference", 200))
 
 _SPECS: Final = (
-    CommandSpec("quote.save", "quotes", "quote_id", True,
+    CommandSpec("quote.save", "quotes", "quote_id", False,
                 (_id("quote_id"), _id("customer_id"), _text("number", 40), _lines(), *_DOCUMENT_TEXTS,
                  PayloadField("valid_until", DATE), PayloadField("expected", EXPECTED), _id("deal_id", False)),
                 N_("saving a quote"), N_("quote")),
@@ -255,7 +257,7 @@ _SPECS: Final = (
                 (_id("activity_id"), _id("customer_id"), _text("kind", 40), _text("subject", 500),
                  _text("notes", 10000), PayloadField("occurred_at", DATETIME)),
                 N_("logging an activity"), N_("activity")),
-    CommandSpec("deal.save", "deals", "deal_id", True,
+    CommandSpec("deal.save", "deals", "deal_id", False,
                 (_id("deal_id"), _id("customer_id"), _text("title", 500), _text("stage", 40),
                  PayloadField("amount", DECIMAL), PayloadField("expected_close", DATE),
                  _text("close_reason", 1000)),

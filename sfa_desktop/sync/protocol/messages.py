@@ -27,6 +27,7 @@ register({
                                    "can be revised."),
     "push.quote_other_customer": N_("Quote {number} is for another customer."),
     "push.quote_transition": N_("Quote {number}: {error}"),
+    "push.quote_already_ordered": N_("Quote {number} is already on order {order}."),
     "push.order_unknown": N_("Order {order} is unknown."),
     "push.order_exists": N_("Order {order} was already submitted."),
     "push.order_needs_lines": N_("An order needs at least one line."),

@@ -83,7 +83,7 @@ STREAMS: Final[dict[str, Stream]] = {
         Stream("quotes", _f(
             "id:str! number:str! customer_id:str! agent_id:str! status:str! revision:int! "
             "previous_revision_id:str valid_until:date currency:str! document_discount:str "
-            "notes:str customer_reference:str lost_reason:str taxable_total:decimal! "
+            "notes:str customer_reference:str lost_reason:str won_reason:str deal_id:str taxable_total:decimal! "
             "vat_total:decimal! grand_total:decimal! created_at:datetime! updated_at:datetime!"),
             "agent", ("customers",)),
         Stream("quote_lines", _f(
@@ -107,7 +107,7 @@ STREAMS: Final[dict[str, Stream]] = {
             "occurred_at:datetime!"), "agent", ("customers",)),
         Stream("deals", _f(
             "id:str! customer_id:str! agent_id:str! title:str! stage:str! amount:decimal "
-            "expected_close:date updated_at:datetime!"), "agent", ("customers",)),
+            "expected_close:date close_reason:str updated_at:datetime!"), "agent", ("customers",)),
     )
 }
 
@@ -140,7 +140,9 @@ def _server_decimal(value: Any, where: str) -> Decimal:
         number = Decimal(value)
     except InvalidOperation:
         raise ProtocolError(f"{where}: expected decimal, got {value!r:.60}") from None
-    if not number.is_finite() or (number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT):
+    if not number.is_finite():
+        raise ProtocolError(f"{where}: expected decimal, got {value!r:.60}")
+    if number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
         raise ProtocolError(f"{where}: {value!r:.60} is out of range")
     return number
 

@@ -56,8 +56,7 @@ def encode_decimal(value: Decimal) -> str:
 def decode_decimal(value: Any, where: str) -> Decimal:
     """Strict decimal text -> a finite Decimal of bounded magnitude, else ProtocolError."""
     if not isinstance(value, str) or len(value) > MAX_DECIMAL_CHARS or not _DECIMAL_TEXT.fullmatch(value):
-        raise ProtocolError(f'{where}: expected a decimal number written as text such as "12.50", '
-                            f"got {value!r:.60}")
+        raise ProtocolError(f"{where}: expected decimal, got {value!r:.60}")
     try:
         number = Decimal(value)
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid text

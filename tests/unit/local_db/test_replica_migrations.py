@@ -52,7 +52,7 @@ def snapshot(path: Path) -> tuple[str, int]:
 def test_a_new_replica_starts_at_the_latest_version(db_path, key):
     open_replica(db_path, key).close()
     conn = raw(db_path, key)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 3
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     conn.close()
 
@@ -65,11 +65,11 @@ def test_a_v1_replica_is_upgraded_on_open_and_its_rows_become_searchable(db_path
             assert [h.id for h in search_products(s, "trap")] == ["p1"]
             assert [h.id for h in search_customers(s, "citta berg")] == ["c1"]
         assert rep.check_integrity() == []
-    assert seen == [(1, 2)]
-    assert user_version(db_path, key) == 2
+    assert seen == [(1, LATEST_VERSION)]
+    assert user_version(db_path, key) == LATEST_VERSION
     with open_replica(db_path, key, on_upgrade=lambda old, new: seen.append((old, new))):
         pass
-    assert seen == [(1, 2)]  # nothing to do the second time
+    assert seen == [(1, LATEST_VERSION)]  # nothing to do the second time
 
 
 def test_a_replica_from_a_newer_app_is_refused_and_left_untouched(db_path, key):

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from sfa_desktop.local_db.engine import Replica, open_replica
+from sfa_desktop.local_db.engine import Replica
+from sfa_desktop.local_db.opening import open_replica
 
 
 @pytest.fixture

@@ -64,8 +64,8 @@ def test_bad_page_stops_the_sync_and_leaves_the_replica_as_it_was(peer: Scripted
     assert product_count(replica) == 10  # the good first page, with its cursor, and nothing else
     with replica.session() as s:
         row = state.read_cursor(s)
-        assert row.cursor == "v1.1.1" and row.last_error == info.value.user_message
-    assert engine.listeners.status.last_error == info.value.user_message
+        assert row.cursor == "v1.1.1" and row.last_error == info.value.message.to_wire()
+    assert engine.listeners.status.last_error == info.value.message
     # the page fetched ahead ran in a worker thread: it is gone once the sync has failed
     assert not [t for t in threading.enumerate() if t.name.startswith("sfa-pull")]
 

@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 
 from sfa_desktop.local_db.engine import Replica
 from sfa_desktop.local_db.models import Conflict, LocalSetting, Order, OutboxCommand
-from sfa_desktop.sync import apply, conflicts, outbox, protocol
+from sfa_desktop.domain.messages import format_message
+from sfa_desktop.sync import answers, apply, conflicts, outbox, protocol
 
 from .rows import page, upsert
 
@@ -34,7 +35,7 @@ def answer(cmd: protocol.Command, status: str, **kw: object) -> protocol.Command
 def settle(replica: Replica, *pairs: tuple[protocol.Command, protocol.CommandResult]) -> None:
     with replica.session(write=True) as s:
         for cmd, res in pairs:
-            outbox.record_result(s, cmd, res)
+            answers.record_result(s, cmd, res)
 
 
 def batch(replica: Replica) -> list[str]:
@@ -107,9 +108,11 @@ def test_rejection_opens_a_conflict_holds_dependents_and_spares_the_rest(replica
     assert batch(replica) == [independent.id]
     with replica.session() as s:
         held = s.get(OutboxCommand, dependent.id)
-        assert held.status == "held" and "submitting an order" in held.last_error
+        assert held.status == "held" and held.last_error["code"] == "outbox.waiting_for"
+        assert "submitting an order" in format_message(conflicts.Message.from_wire(held.last_error))
         [entry] = conflicts.list_open(s)
-        assert entry.title.startswith("Prices changed") and entry.choices == ("keep", "cancel")
+        assert str(entry.title).startswith("Prices changed") and entry.choices == ("keep", "cancel")
+        assert str(entry.message) == "The price of Vite M6 changed from 1.00 to 1.20."  # an older server's text
         assert entry.local_value["order_id"] == "o1" and entry.server_value == {"price": "1.20"}
 
 
@@ -192,7 +195,7 @@ def test_answer_twice_counts_once(replica: Replica) -> None:
 def test_bad_server_values_raise_and_leave_the_replica_unchanged(replica: Replica) -> None:
     cmd = draft_order(replica, "o1")
     with pytest.raises(protocol.ProtocolError), replica.session(write=True) as s:
-        outbox.record_result(s, cmd, answer(cmd, "applied", server={"grand_total": 12.5}))
+        answers.record_result(s, cmd, answer(cmd, "applied", server={"grand_total": 12.5}))
     with replica.session() as s:
         assert s.get(OutboxCommand, cmd.id).status == "pending"
         assert s.get(Order, "o1").dirty is True
