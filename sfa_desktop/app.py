@@ -3,67 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
-import os
 import sys
-from pathlib import Path
-
-from platformdirs import user_data_dir
 
 log = logging.getLogger("sfa_desktop")
 
 APP_NAME = "sfa-desktop"
-
-
-def default_replica_path() -> Path:
-    return Path(os.environ.get("SFA_REPLICA") or Path(user_data_dir(APP_NAME)) / "replica.sfadb")
-
-
-def read_password(args: argparse.Namespace, prompt: str = "Password: ") -> str:
-    """The agent's password from stdin (scripts) or an interactive prompt; never an argument."""
-    if getattr(args, "password_stdin", False):
-        return sys.stdin.readline().rstrip("\r\n")
-    return getpass.getpass(prompt)
-
-
-def open_replica_for(args: argparse.Namespace):
-    """Open the replica named by --db, unlocking its key from the keyring or with the password."""
-    from sfa_desktop.local_db import keys, open_replica
-
-    path = Path(args.db)
-    if not path.exists():
-        raise SystemExit(f"There is no local database at {path}: run `sfa-desktop sync` first.")
-    password = read_password(args) if keys.needs_password(path) else None
-    return open_replica(path, keys.load_key(path, password), create=False)
-
-
-def _cmd_pdf(args: argparse.Namespace) -> int:
-    from sfa_desktop.operations.printing import PrintError, print_to_file
-
-    replica = open_replica_for(args)
-    try:
-        with replica.session() as session:
-            out = print_to_file(session, reference=args.reference, path=Path(args.output),
-                                language=args.lang, with_documents=args.with_documents)
-    except PrintError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    finally:
-        replica.close()
-    print(f"Written {out}")
-    return 0
-
-
-def _add_pdf(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("pdf", help="render a quote or order from the local replica to a PDF file")
-    p.add_argument("reference", help="document number (Q-AG01-2026-0001) or id")
-    p.add_argument("-o", "--output", required=True, help="PDF file to write")
-    p.add_argument("--db", default=str(default_replica_path()), help="local replica file")
-    p.add_argument("--lang", choices=("it", "en"), help="language (default: the customer's)")
-    p.add_argument("--with-documents", action="store_true", help="append the products' tech sheets")
-    p.add_argument("--password-stdin", action="store_true", help="read the agent's password from stdin")
-    p.set_defaults(func=_cmd_pdf)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,15 +19,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     from sfa_desktop import demo
-    from sfa_desktop.sync import cli as sync_cli
+    from sfa_desktop.commands import pdf as pdf_command
+    from sfa_desktop.commands import sync as sync_command
 
     p = sub.add_parser("demo", help="embedded server + demo data: sync, quote, order, approval")
     demo.add_arguments(p)
     p.set_defaults(func=demo.run)
     p = sub.add_parser("sync", help="synchronise the local replica with the server (headless)")
-    sync_cli.add_arguments(p)
-    p.set_defaults(func=sync_cli.run)
-    _add_pdf(sub)
+    sync_command.add_arguments(p)
+    p.set_defaults(func=sync_command.run)
+    p = sub.add_parser("pdf", help="render a quote or order from the local replica to a PDF file")
+    pdf_command.add_arguments(p)
+    p.set_defaults(func=pdf_command.run)
     return parser
 
 
@@ -96,13 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from sfa_desktop.domain.messages import UserError
+    from sfa_desktop.i18n import error_text
     from sfa_desktop.local_db import ReplicaError
     from sfa_desktop.sync.errors import SyncError
 
     try:
         return int(args.func(args) or 0)
-    except (ReplicaError, SyncError) as error:  # the user's situation, said in their words
-        print(f"error: {error}", file=sys.stderr)
+    except (ReplicaError, SyncError, UserError) as error:  # the user's situation, said in their words
+        print(f"error: {error_text(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import secrets
 import socket
 import sys
 import tempfile
@@ -21,17 +20,21 @@ from pathlib import Path
 import requests
 from sqlalchemy import func, select
 
-from sfa_desktop.domain.money import format_amount
-from sfa_desktop.local_db import keys, open_replica
-from sfa_desktop.local_db.models import Customer, Order, PriceListItem, Product
+from sfa_desktop.domain.lifecycle import status_label
+from sfa_desktop.domain.messages import Message
+from sfa_desktop.domain.pricing import suggest_quantity
+from sfa_desktop.i18n import money, render
+from sfa_desktop.local_db.models import Customer, Order, PriceListItem, Product, Quote
 from sfa_desktop.local_db.queries import customer_overview
 from sfa_desktop.local_db.search import search_customers, search_products
-from sfa_desktop.operations.documents import LineRequest, save_quote_draft, submit_order
+from sfa_desktop.operations import save_quote, submit_order
+from sfa_desktop.operations.catalog import product_terms
+from sfa_desktop.operations.lines import LineRequest
 from sfa_desktop.operations.printing import print_to_file
+from sfa_desktop.session import AgentSession
 from sfa_desktop.sync import protocol, state
-from sfa_desktop.sync.engine import SyncEngine
+from sfa_desktop.sync.engine import SyncReport
 from sfa_desktop.sync.events import SyncStatus
-from sfa_desktop.sync.transport import Transport
 
 AGENT, OFFICE = ("ag01", "demo-ag01"), ("ufficio", "demo-ufficio")
 
@@ -102,11 +105,12 @@ class _Progress:
         self.phase = status.phase
 
 
-def _sync(engine: SyncEngine, what: str) -> None:
-    report = engine.sync(verify=True)
+def _sync(session: AgentSession, what: str) -> SyncReport:
+    report = session.sync(verify=True)
     end = "\r" if sys.stdout.isatty() else ""
     print(f"{end}   {what}: {report.rows:,} rows in {report.pages} pages, {report.commands_sent} commands "
           f"sent, {report.seconds:.2f} s; checksums verified for {len(report.verified)} tables".ljust(72))
+    return report
 
 
 def _office_session(base_url: str) -> requests.Session:
@@ -149,25 +153,19 @@ def run(args: argparse.Namespace) -> int:
 
 def _agent_day(base_url: str, workdir: Path) -> int:
     replica_path = workdir / "agent-ag01.sfadb"
-    # Demo only: a random password for the key file, shown once; a real agent chooses theirs.
-    password = secrets.token_urlsafe(12)
     _step(f"Agent {AGENT[0]}: new encrypted replica {replica_path.name}")
-    key = keys.create_key(replica_path, password)
-    how = "OS keyring" if not keys.needs_password(replica_path) else "password-wrapped key file"
-    print(f"   32-byte random key kept in the {how}")
-    replica = open_replica(replica_path, key)
+    session = AgentSession(replica_path, device_name="demo laptop")
+    session.sign_in_first_time(server_url=base_url, username=AGENT[0], password=AGENT[1])
+    how = "the OS keyring" if not session.needs_password() else "a key file wrapped with the password"
+    print(f"   32-byte random key kept in {how}; the replica opens again with the password {AGENT[1]!r}")
     try:
-        transport = Transport(base_url, device_id=state.device_id(replica),
-                              token_store=state.ReplicaTokenStore(replica))
-        transport.login(username=AGENT[0], password=AGENT[1], device_id=state.device_id(replica),
-                        device_name="demo laptop")
-        engine = SyncEngine(replica, transport, listener=_Progress())
+        session.engine.listeners.subscribe(_Progress())
         _step("First sync")
-        _sync(engine, "initial sync")
-        order_id = _work_offline(replica, workdir)
+        _sync(session, "initial sync")
+        order_id = _work_offline(session, workdir)
         _step("Back online: sync sends the order; the server re-prices it and applies the approval rules")
-        _sync(engine, "sync")
-        _show_order(replica, order_id)
+        _sync(session, "sync")
+        _show_order(session, order_id)
         _step("Sales office: approval queue")
         office = _office_session(base_url)
         queue = office.get(f"{base_url}{protocol.API_PREFIX}/office/approvals", timeout=30)
@@ -179,61 +177,68 @@ def _agent_day(base_url: str, workdir: Path) -> int:
                                json={"note": "Approvato: cliente storico, sconto concordato."}, timeout=30)
         print(f"   approve -> HTTP {decision.status_code}")
         _step("Agent syncs again and sees the decision")
-        _sync(engine, "sync")
-        _show_order(replica, order_id)
+        report = _sync(session, "sync")
+        for decision in report.decisions:
+            print(f"   update: {render(state.decision_message(decision))}")
+        _show_order(session, order_id)
     finally:
-        replica.close()
+        session.close()
     _step(f"Done. Files are in {workdir}")
+    print(f"   reopen the replica with: sfa-desktop pdf --db {replica_path} <number> -o quote.pdf "
+          f"(password {AGENT[1]!r})")
     return 0
 
 
-def _work_offline(replica, workdir: Path) -> str:
+def _work_offline(session: AgentSession, workdir: Path) -> str:
     today = dt.date.today()
-    with replica.session() as session:
-        counts = {name: session.scalar(select(func.count()).select_from(model))
+
+    def look_around(s):  # type: ignore[no-untyped-def]
+        counts = {name: s.scalar(select(func.count()).select_from(model))
                   for name, model in (("customers", Customer), ("products", Product),
                                       ("price rows", PriceListItem))}
         print("   replica holds " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
         _step("Offline: search the catalog and the customers")
         for text in ("cavo", "interrut", "LED"):
-            hits = search_products(session, text, limit=3)
+            hits = search_products(s, text, limit=3)
             print(f"   products {text!r}: " + "; ".join(f"{h.sku} {h.name}" for h in hits))
-        customer = session.scalars(select(Customer).where(Customer.status == "active",
-                                                          Customer.credit_limit > 0)
-                                   .order_by(Customer.name)).first()
-        hits = search_customers(session, customer.name.split()[0], limit=3)
+        customer = s.scalars(select(Customer).where(Customer.status == "active", Customer.credit_limit > 0)
+                             .order_by(Customer.name)).first()
+        hits = search_customers(s, customer.name.split()[0], limit=3)
         print(f"   customers {customer.name.split()[0]!r}: " + "; ".join(h.name for h in hits))
-        view = customer_overview(session, customer_id=customer.id, today=today)
-        print(f"   {customer.name}: credit limit {format_amount(customer.credit_limit)}, balance "
-              f"{format_amount(customer.balance)}, overdue {format_amount(view.overdue)}, "
-              f"available {format_amount(view.credit_available)}")
-        product_ids = session.scalars(select(PriceListItem.product_id).distinct().limit(40)).all()
-        products = session.scalars(select(Product).where(Product.id.in_(product_ids),
-                                                          Product.active.is_(True)).limit(3)).all()
-    lines = [LineRequest(p.id, max(p.min_quantity or Decimal(1), p.pack_size or Decimal(1)) * 10,
-                         discount) for p, discount in zip(products, ("10+5", "10+5+3", "5"), strict=False)]
+        view = customer_overview(s, customer_id=customer.id, today=today)
+        print(f"   {customer.name}: credit limit {money(customer.credit_limit)}, balance "
+              f"{money(customer.balance)}, overdue {money(view.overdue)}, "
+              f"available {money(view.credit_available)}")
+        product_ids = s.scalars(select(PriceListItem.product_id).distinct().limit(40)).all()
+        products = s.scalars(select(Product).where(Product.id.in_(product_ids), Product.active.is_(True))
+                             .limit(3)).all()
+        lines = [LineRequest(p.id, suggest_quantity(product_terms(p), Decimal(10)), discount)
+                 for p, discount in zip(products, ("10+5", "10+5+3", "5"), strict=False)]
+        return customer.id, lines
+
+    customer_id, lines = session.read(look_around)
     _step("Offline: draft a quote with cascading discounts and print it")
-    with replica.session(write=True) as session:
-        quote = save_quote_draft(session, customer_id=customer.id, lines=lines, notes="Consegna entro 10 gg.")
-        print(f"   quote {quote.number}: taxable {format_amount(quote.taxable_total)}, "
-              f"VAT {format_amount(quote.vat_total)}, total {format_amount(quote.grand_total)}")
-    with replica.session() as session:
-        pdf = print_to_file(session, reference=quote.number, path=workdir / f"{quote.number}.pdf")
+    changes = session.write(lambda s: save_quote(s, customer_id=customer_id, lines=lines,
+                                                 notes="Consegna entro 10 gg."))
+    quote = session.read(lambda s: s.get(Quote, changes.created))
+    print(f"   quote {quote.number}: taxable {money(quote.taxable_total)}, VAT {money(quote.vat_total)}, "
+          f"total {money(quote.grand_total)}")
+    pdf = session.read(lambda s: print_to_file(s, reference=quote.number, path=workdir / f"{quote.number}.pdf"))
     print(f"   PDF: {pdf}")
     _step("Offline: an order with a discount above the agent's limit")
     big = [LineRequest(line.product_id, line.quantity, "30+10") for line in lines]
-    with replica.session(write=True) as session:
-        order = submit_order(session, customer_id=customer.id, lines=big)
-        print(f"   order {order.number} queued in the outbox: total {format_amount(order.grand_total)}")
-        return order.id
+    changes = session.write(lambda s: submit_order(s, customer_id=customer_id, lines=big))
+    order = session.read(lambda s: s.get(Order, changes.created))
+    print(f"   order {order.number} queued in the outbox: total {money(order.grand_total)}")
+    return order.id
 
 
-def _show_order(replica, order_id: str) -> None:
-    with replica.session() as session:
-        order = session.get(Order, order_id)
-        print(f"   order {order.number}: status {order.status}, total {format_amount(order.grand_total)}")
-        verb = "needs" if order.status == "pending_approval" else "needed"
-        for reason in order.approval_reasons or []:
-            print(f"     - {verb} {reason.get('role')}: {reason.get('message')}")
-        if order.decision_note:
-            print(f"     decision by {order.decided_by}: {order.decision_note}")
+def _show_order(session: AgentSession, order_id: str) -> None:
+    order = session.read(lambda s: s.get(Order, order_id))
+    print(f"   order {order.number}: {render(status_label('order_status', order.status))}, "
+          f"total {money(order.grand_total)}")
+    for reason in order.approval_reasons or []:
+        text = Message.from_wire(reason)
+        print(f"     - {render(text) if text else reason.get('message')}")
+    if order.decision_note:
+        print(f"     decision by {order.decided_by}: {order.decision_note}")

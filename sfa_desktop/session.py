@@ -261,7 +261,9 @@ class AgentSession:
             with self._using():
                 if self.transport is not None and not self.transport.signed_in:
                     if not self._password:
-                        raise AuthenticationRequiredError("no session")
+                        error = AuthenticationRequiredError("no session")
+                        self.events.emit(Event.SIGN_IN_REQUIRED, error)
+                        raise error
                     self._reauthenticate()
                 report = self.engine.sync(cancel, verify=verify)
         except LoginFailedError as error:
@@ -270,8 +272,6 @@ class AgentSession:
             raise
         except SyncError as error:
             self.auto_sync.finished(ok=False, transient=error.transient)
-            if isinstance(error, AuthenticationRequiredError) and self.engine is None:
-                self.events.emit(Event.SIGN_IN_REQUIRED, error)
             raise
         except BaseException:
             self.auto_sync.finished(ok=False)

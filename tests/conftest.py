@@ -5,3 +5,5 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Messages in English unless a test asks for Italian (the machine's locale must not decide a test).
+os.environ["SFA_LANGUAGE"] = "en"

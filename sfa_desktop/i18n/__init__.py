@@ -33,7 +33,11 @@ def N_(text: str) -> str:
 
 
 def system_language() -> str:
-    """it or en from the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); Italian agents first."""
+    """it or en from the environment (SFA_LANGUAGE, then LANGUAGE, LC_ALL, LC_MESSAGES, LANG); when
+    nothing says, Italian (the agents are Italian first)."""
+    chosen = os.environ.get("SFA_LANGUAGE", "")
+    if chosen in LANGUAGES:
+        return chosen
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value and value not in ("C", "POSIX", "C.UTF-8"):

@@ -208,9 +208,15 @@ def _act(session: Session, origin: OutboxCommand, row: Conflict, choice: str) ->
     if choice == "requote":
         return _requote(session, command)
     # cancel, discard, accept_office: the agent's change goes; the server's version comes back.
-    _release_dependents(session, command.id, None)
+    _release_dependents(session, command.id, None, dropped=_created(command))
     _drop_local(session, command)
     return []
+
+
+def _created(command: protocol.Command) -> tuple[str, str] | None:
+    """(stream, id) of the row a creating command made; later changes of that row go with it."""
+    entity = command.spec.target_id(command.payload)
+    return (command.spec.stream, entity) if command.spec.creates and entity else None
 
 
 def _as_python(command: protocol.Command, payload: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -251,16 +257,25 @@ def _unsettled(session: Session, command_id: str) -> bool:
     return row is not None and row.status in outbox.UNSETTLED
 
 
-def _release_dependents(session: Session, old_id: str, new_id: str | None) -> None:
+def _release_dependents(session: Session, old_id: str, new_id: str | None,
+                        dropped: tuple[str, str] | None = None) -> None:
     """Commands that waited for `old_id` now wait for its replacement, or for nothing.
 
     A held command may carry a server answer "dependency rejected" recorded under its id, so
-    it is queued again under a fresh id (it was never applied, so nothing can be doubled).
+    it is queued again under a fresh id (it was never applied, so nothing can be doubled). When the
+    row `old_id` created was dropped (`dropped`: stream, id), commands about that row go with it.
     """
     for dependent in list(session.scalars(select(OutboxCommand).where(
             OutboxCommand.status.in_((outbox.PENDING, outbox.HELD))))):
         deps = list(dependent.depends_on or ())
         if old_id not in deps:
+            continue
+        spec = outbox.spec(dependent.type)
+        if dropped and (spec.stream, spec.target_id(dependent.payload)) == dropped:
+            dependent.status = outbox.DONE
+            dependent.last_error = Message("outbox.dropped_with").to_wire()
+            session.flush()
+            _release_dependents(session, dependent.id, None, dropped)
             continue
         deps = [new_id if d == old_id else d for d in deps if new_id or d != old_id]
         if dependent.status == outbox.PENDING:

@@ -183,9 +183,10 @@ class SyncEngine:
             try:
                 with self.replica.session(write=True) as session:
                     for command, result in zip(batch, results, strict=True):
-                        report.changes |= answers.record_result(session, command, result)
-                        if result.status == protocol.REJECTED:
-                            report.commands_rejected += 1
+                        changes = answers.record_result(session, command, result)
+                        report.changes |= changes
+                        if result.status == protocol.REJECTED and changes.conflicts:
+                            report.commands_rejected += 1  # refused: the agent sees it in the inbox
                         else:
                             report.commands_applied += 1
             except protocol.ProtocolError as error:

@@ -29,6 +29,7 @@ register({
     "text": N_("{text}"),
     "outbox.waiting_for": N_("Waiting: it depends on {action:msgid}, which the server did not accept."),
     "outbox.requeued": N_("Queued again after the change it waited for was settled."),
+    "outbox.dropped_with": N_("Dropped with the change it depended on."),
     "outbox.settled": N_("Settled in the conflict inbox: {choice}."),
 })
 

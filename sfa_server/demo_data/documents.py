@@ -124,6 +124,7 @@ class DocumentMaker:
                  "notes": "Prezzi validi salvo esaurimento scorte." if n % 4 == 0 else None,
                  "customer_reference": f"Cantiere {customer['city']}" if n % 3 == 0 else None,
                  "lost_reason": rng.choice(LOST_REASONS) if status == "lost" else None,
+                 "won_reason": None, "deal_id": None,
                  "taxable_total": totals.taxable_total, "vat_total": totals.vat_total,
                  "grand_total": totals.grand_total, "created_at": created,
                  "updated_at": created + dt.timedelta(hours=rng.randint(1, 72)), "priced_on": created.date()}

@@ -7,6 +7,7 @@ PostgreSQL template database) and copied for every test, so each test owns its s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import socket
@@ -19,10 +20,11 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from keyring.backends.fail import Keyring as FailKeyring
 
+from sfa_desktop.local_db import keys
 from sfa_desktop.local_db.engine import Replica
-from sfa_desktop.local_db.opening import open_replica
-from sfa_desktop.sync import state
+from sfa_desktop.session import AgentSession, SessionState
 from sfa_desktop.sync.engine import SyncEngine
 from sfa_desktop.sync.transport import Transport
 
@@ -182,42 +184,58 @@ def proxy(server: LiveServer) -> Iterator[FaultProxy]:
     p.close()
 
 
+#: Test agents keep their key in the password-wrapped key file, never in the developer's keyring.
+NO_KEYRING = keys.KeyStore(backend=FailKeyring())
+
+
 @dataclass
 class Agent:
-    """One agent's computer: an encrypted replica, a transport and the sync engine."""
+    """One agent's computer: an AgentSession (encrypted replica, transport, sync engine)."""
 
     username: str
-    replica: Replica
-    transport: Transport
-    engine: SyncEngine
+    session: AgentSession
+
+    @property
+    def replica(self) -> Replica:
+        assert self.session.replica is not None
+        return self.session.replica
+
+    @property
+    def transport(self) -> Transport:
+        assert self.session.transport is not None
+        return self.session.transport
+
+    @property
+    def engine(self) -> SyncEngine:
+        assert self.session.engine is not None
+        return self.session.engine
 
     def sync(self, **kw: object):
-        return self.engine.sync(**kw)  # type: ignore[arg-type]
+        return self.session.sync(**kw)  # type: ignore[arg-type]
+
+    def write(self, operation):  # type: ignore[no-untyped-def]
+        return self.session.write(operation)
 
     def close(self) -> None:
-        self.transport.close()
-        self.replica.close()
+        self.session.close()
 
 
-def make_agent(base: Path, url: str, username: str, *, key: bytes | None = None,
+def make_agent(base: Path, url: str, username: str, *, password: str | None = None,
                timeout: tuple[float, float] = (2.0, 5.0), max_retries: int = 3) -> Agent:
+    """The agent's computer as the app builds it: first sign-in on a new folder, else unlock."""
     base.mkdir(parents=True, exist_ok=True)
-    path = base / f"{username}.db"
-    key_file = base / f"{username}.testkey"
-    if key is None:
-        if key_file.exists():
-            key = key_file.read_bytes()
-        else:
-            key = os.urandom(32)
-            key_file.write_bytes(key)
-    replica = open_replica(path, key)
-    transport = Transport(url, device_id=state.device_id(replica),
-                          token_store=state.ReplicaTokenStore(replica), timeout=timeout,
-                          max_retries=max_retries, backoff_base=0.05, backoff_cap=0.3)
-    if not transport.signed_in:
-        transport.login(username=username, password=f"demo-{username}",
-                        device_id=transport.device_id or "", device_name=f"test pc of {username}")
-    return Agent(username, replica, transport, SyncEngine(replica, transport))
+    password = password or f"demo-{username}"
+    factory = functools.partial(Transport, timeout=timeout, max_retries=max_retries, backoff_base=0.05,
+                                backoff_cap=0.3)
+    session = AgentSession(base / f"{username}.db", server_url=url, keystore=NO_KEYRING, transport_factory=factory,
+                           device_name=f"test pc of {username}")
+    if session.state is SessionState.NEW:
+        session.sign_in_first_time(server_url=url, username=username, password=password)
+    else:
+        session.unlock(password)
+        if not session.transport.signed_in:  # type: ignore[union-attr]
+            session.sign_in_again(password)
+    return Agent(username, session)
 
 
 @pytest.fixture

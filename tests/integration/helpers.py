@@ -50,54 +50,43 @@ def user_id(url: str, username: str) -> str:
     return row["id"]
 
 
-def place_order(replica: Any, *, customer_id: str, lines: list[tuple[str, str]],
-                depends_on: tuple[str, ...] = ()) -> tuple[str, str, str]:
-    """What the order screen does offline: a local order with provisional values and its
-    order.submit command, in one transaction. Returns (order_id, number, command_id)."""
-    import datetime as dt
-    import uuid
+def place_order(replica: Any, *, customer_id: str, lines: list[tuple[str, str]]) -> tuple[str, str, str]:
+    """What the order screen does offline: operations.submit_order, priced from the replica.
+
+    Quantities are rounded up to what the product is sold in (packs, minimum). Returns
+    (order_id, number, command_id).
+    """
     from decimal import Decimal
 
-    from sfa_desktop.domain.numbering import NumberBlock, format_document_number, next_number
-    from sfa_desktop.local_db.models import NumberSequence
-    from sfa_desktop.sync import outbox
+    from sfa_desktop.domain.pricing import suggest_quantity
+    from sfa_desktop.local_db.models import Order, OutboxCommand, Product
+    from sfa_desktop.operations import submit_order
+    from sfa_desktop.operations.catalog import product_terms
+    from sfa_desktop.operations.lines import LineRequest
 
-    users, products = apply.table_of("users"), apply.table_of("products")
-    orders, order_lines = apply.table_of("orders"), apply.table_of("order_lines")
-    now = dt.datetime.now(dt.UTC)
-    order_id = str(uuid.uuid4())
     with replica.session(write=True) as s:
-        me = s.execute(select(users).where(users.c.role == "agent")).mappings().one()
-        seq_row = s.get(NumberSequence, ("O", now.year))
-        if seq_row is None:
-            seq_row = NumberSequence(kind="O", year=now.year, last_used=0)
-            s.add(seq_row)
-        block = NumberBlock(me["number_block_start"], me["number_block_end"])
-        seq = next_number(block, seq_row.last_used or None)
-        seq_row.last_used = seq
-        number = format_document_number("O", me["agent_code"], now.year, seq)
-        s.execute(orders.insert().values(
-            id=order_id, number=number, customer_id=customer_id, agent_id=me["id"], status="submitted",
-            currency="EUR", taxable_total=Decimal(0), vat_total=Decimal(0), grand_total=Decimal(0),
-            created_at=now, updated_at=now, dirty=True))
-        for n, (product_id, qty) in enumerate(lines, 1):
-            p = s.execute(select(products).where(products.c.id == product_id)).mappings().first() or {
-                "sku": "?", "name": "unknown product", "unit": "pz", "vat_rate": Decimal("22")}
-            s.execute(order_lines.insert().values(
-                id=str(uuid.uuid4()), order_id=order_id, line_no=n, product_id=product_id, sku=p["sku"],
-                description=p["name"], quantity=Decimal(qty), unit=p["unit"], unit_price=Decimal(0),
-                vat_rate=p["vat_rate"], net_amount=Decimal(0)))
-        cmd = outbox.enqueue(s, type="order.submit", depends_on=depends_on, payload={
-            "order_id": order_id, "customer_id": customer_id, "number": number,
-            "lines": [{"product_id": pid, "quantity": Decimal(q)} for pid, q in lines]})
-    return order_id, number, cmd.id
+        requests = []
+        for product_id, qty in lines:
+            product = s.get(Product, product_id)
+            quantity = suggest_quantity(product_terms(product), Decimal(qty)) if product else Decimal(qty)
+            requests.append(LineRequest(product_id, quantity))
+        changes = submit_order(s, customer_id=customer_id, lines=requests)
+        order = s.get(Order, changes.created)
+        command = s.scalars(select(OutboxCommand).where(OutboxCommand.type == "order.submit")
+                            .order_by(OutboxCommand.seq.desc())).first()
+        return order.id, order.number, command.id
 
 
 def some_customer_and_products(replica: Any, n: int = 2) -> tuple[str, list[str]]:
+    """An active customer and `n` active products with a base-list price (sellable to anyone)."""
     customers, products = apply.table_of("customers"), apply.table_of("products")
+    lists, items = apply.table_of("price_lists"), apply.table_of("price_list_items")
     with replica.session() as s:
         customer = s.execute(select(customers.c.id).where(customers.c.status == "active")
                              .order_by(customers.c.id).limit(1)).scalar_one()
-        pids = list(s.execute(select(products.c.id).where(products.c.active.is_(True))
+        priced = select(items.c.product_id).join(lists, lists.c.id == items.c.price_list_id).where(
+            lists.c.is_base.is_(True))
+        pids = list(s.execute(select(products.c.id).where(products.c.active.is_(True),
+                                                          products.c.id.in_(priced))
                               .order_by(products.c.id).limit(n)).scalars())
     return customer, pids

@@ -16,7 +16,8 @@ import sys
 def main() -> int:
     point = sys.argv[1]
     argv = sys.argv[sys.argv.index("--") + 1:]
-    from sfa_desktop.sync import apply, cli, engine, outbox
+    from sfa_desktop.commands import sync as cli
+    from sfa_desktop.sync import answers, apply, engine
 
     if point == "apply":
         real_apply = apply.apply_page
@@ -32,14 +33,14 @@ def main() -> int:
 
         engine.apply.apply_page = apply_then_die  # type: ignore[attr-defined]
     elif point == "answer":
-        real_record = outbox.record_result
+        real_record = answers.record_result
 
         def record_then_die(session, command, result):  # type: ignore[no-untyped-def]
             real_record(session, command, result)
             session.flush()
             os.kill(os.getpid(), signal.SIGKILL)
 
-        outbox.record_result = record_then_die  # type: ignore[assignment]
+        answers.record_result = record_then_die  # type: ignore[assignment]
     parser = argparse.ArgumentParser()
     cli.add_arguments(parser)
     return cli.run(parser.parse_args(argv))

@@ -33,7 +33,7 @@ def headless(point: str, server: LiveServer, db: Path, *extra: str) -> subproces
 
 
 def reopen(db: Path, server: LiveServer, agents: list[Agent]) -> Agent:
-    agent = make_agent(db.parent, server.url, "ag01", key=keys.load_key(db, PASSWORD, store=NO_KEYRING))
+    agent = make_agent(db.parent, server.url, "ag01", password=PASSWORD)
     agents.append(agent)
     return agent
 

@@ -27,8 +27,9 @@ def demo_run(tmp_path_factory) -> tuple[Path, str]:
 def test_demo_shows_the_whole_loop(demo_run) -> None:
     workdir, out = demo_run
     assert "initial sync:" in out and "checksums verified for 18 tables" in out
-    assert "status pending_approval" in out and "is above your limit" in out
-    assert "status approved" in out and "decision by ufficio" in out
+    assert "waiting for approval" in out and "is above your limit" in out
+    assert ": approved, total" in out and "decision by ufficio" in out
+    assert "update: Order O-AG01-" in out and "was approved by ufficio" in out
     assert "WARNING" not in out and "Traceback" not in out
     [pdf] = workdir.glob("Q-AG01-*.pdf")
     with pdfplumber.open(pdf) as doc:

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from sfa_desktop.session import SessionState
 from sfa_desktop.sync import protocol
 from sfa_desktop.sync.errors import AuthenticationRequiredError, DeviceRevokedError, UpdateRequiredError
+from sfa_desktop.sync.events import Event
 
 from .conftest import Agent, LiveServer, make_agent
 from .helpers import place_order, some_customer_and_products
@@ -49,7 +51,7 @@ def test_revoked_device_wipes_replica_and_key(server: LiveServer, tmp_path: Path
     assert "removed" in info.value.user_message
     assert not db.exists() and not Path(f"{db}-wal").exists() and not wrapped.exists()
     assert keys.key_file_path(tmp_path / "unrelated.db").exists()
-    agent.transport.close()
+    assert agent.session.state is SessionState.WIPED and agent.session.replica is None
 
 
 def test_too_old_client_is_asked_to_update(server: LiveServer, tmp_path: Path, agents: list[Agent],
@@ -60,7 +62,7 @@ def test_too_old_client_is_asked_to_update(server: LiveServer, tmp_path: Path, a
     with pytest.raises(UpdateRequiredError) as info:
         agent.sync()
     assert "update" in info.value.user_message
-    assert agent.engine.listeners.status.last_error == info.value.user_message
+    assert agent.engine.listeners.status.last_error == info.value.message
 
 
 def test_after_logout_the_agent_must_sign_in_again(server: LiveServer, tmp_path: Path,
@@ -70,5 +72,12 @@ def test_after_logout_the_agent_must_sign_in_again(server: LiveServer, tmp_path:
     agent.sync()
     agent.transport.logout()
     assert not agent.transport.signed_in
+    # unlocked through the OS keyring, the app holds no password: the agent must sign in again
+    agent.session._password = None
+    signals: list[object] = []
+    agent.session.events.subscribe(Event.SIGN_IN_REQUIRED, signals.append)
     with pytest.raises(AuthenticationRequiredError):
         agent.sync()
+    assert signals, "the app is told to show the sign-in dialog"
+    agent.session.sign_in_again("demo-ag01")
+    agent.sync()

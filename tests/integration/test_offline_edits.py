@@ -8,12 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import requests
+from sqlalchemy import select, update
 
 from sfa_desktop.local_db.models import OutboxCommand
+from sfa_desktop.operations import cancel_order
 from sfa_desktop.sync import conflicts, outbox, protocol
+from sfa_server.models import Customer as ServerCustomer
 
 from .conftest import BOTH_DATABASES, Agent, LiveServer, make_agent
-from .helpers import local_rows, place_order, server_rows, some_customer_and_products
+from .helpers import local_rows, place_order, server_rows, server_session, some_customer_and_products
 
 OFFICE_HEADERS = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)}
 
@@ -61,10 +64,16 @@ def test_a_rejected_command_does_not_block_the_others(server: LiveServer, tmp_pa
     agents.append(agent)
     agent.sync()
     customer, products = some_customer_and_products(agent.replica)
-    bad_id, _, bad_cmd = place_order(agent.replica, customer_id=customer, lines=[("no-such-product", "1")])
-    _, _, held_cmd = place_order(agent.replica, customer_id=customer, lines=[(products[0], "1")],
-                                 depends_on=(bad_cmd,))
-    good_id, _, _ = place_order(agent.replica, customer_id=customer, lines=[(products[0], "2")])
+    other = next(r["id"] for r in local_rows(agent.replica, "customers", status="active") if r["id"] != customer)
+    bad_id, _, bad_cmd = place_order(agent.replica, customer_id=customer, lines=[(products[0], "1")])
+    # the agent cancels it offline: that command depends on the submission
+    agent.write(lambda s: cancel_order(s, order_id=bad_id, reason="cliente ha annullato"))
+    with agent.replica.session() as s:
+        held_cmd = s.scalars(select(OutboxCommand).where(OutboxCommand.type == "order.cancel")).one().id
+    good_id, _, _ = place_order(agent.replica, customer_id=other, lines=[(products[0], "2")])
+    # meanwhile the office blocks the first customer: the server refuses that order only
+    with server_session(server.database_url) as s:
+        s.execute(update(ServerCustomer).where(ServerCustomer.id == customer).values(status="blocked"))
     report = agent.sync()
     assert report.commands_rejected == 1 and report.commands_held == 1
     assert server_rows(server.database_url, "orders", id=good_id)
@@ -74,10 +83,12 @@ def test_a_rejected_command_does_not_block_the_others(server: LiveServer, tmp_pa
         [entry] = conflicts.list_open(s)
         assert entry.command_id == bad_cmd and "discard" in entry.choices
         conflicts.resolve(s, entry.id, "discard")
-    # the dependent is released and decided by the server on its own merits
+    # the cancel of the discarded order goes with it: nothing more is sent
     report = agent.sync(verify=True)
-    assert report.commands_sent == 1 and report.mismatched == []
+    assert report.commands_sent == 0 and report.mismatched == []
     assert local_rows(agent.replica, "orders", id=bad_id) == []
+    with agent.replica.session() as s:
+        assert outbox.pending_count(s) == 0
 
 
 @BOTH_DATABASES

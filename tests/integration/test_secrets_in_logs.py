@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from sfa_desktop.local_db import keys
 from sfa_desktop.local_db.models import Customer, Product
-from sfa_desktop.operations.documents import LineRequest, submit_order
+from sfa_desktop.operations import submit_order
+from sfa_desktop.operations.lines import LineRequest
 from sfa_desktop.sync import state
 
-from .conftest import Agent, LiveServer, make_agent
+from .conftest import NO_KEYRING, Agent, LiveServer, make_agent
 
 
 def test_a_day_of_sync_logs_no_secret(server: LiveServer, tmp_path: Path, agents: list[Agent],
                                       caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)  # every logger of both sides, including sqlalchemy and uvicorn
-    key = uuid.uuid4().bytes + uuid.uuid4().bytes
-    agent = make_agent(tmp_path, server.url, "ag01", key=key)
+    agent = make_agent(tmp_path, server.url, "ag01")
     agents.append(agent)
+    key = keys.load_key(tmp_path / "ag01.db", "demo-ag01", store=NO_KEYRING)
     agent.sync()
     with agent.replica.session(write=True) as s:
         customer = s.scalars(select(Customer).where(Customer.status == "active")).first()

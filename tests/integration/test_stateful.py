@@ -20,9 +20,10 @@ import requests
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from sfa_desktop.local_db.models import OutboxCommand
+from sfa_desktop.operations import edit_customer
 from sfa_desktop.sync import apply, conflicts, outbox, protocol
 from sfa_desktop.sync.errors import SyncError
 
@@ -91,12 +92,7 @@ class SalesForce(RuleBasedStateMachine):
         if not mine:
             return
         cid = mine[pick % len(mine)]
-        customers = apply.table_of("customers")
-        with agent.replica.session(write=True) as s:
-            before = s.execute(select(customers.c.phone).where(customers.c.id == cid)).scalar_one()
-            s.execute(update(customers).where(customers.c.id == cid).values(phone=phone, dirty=True))
-            outbox.enqueue(s, type="customer.update", payload={
-                "customer_id": cid, "base": {"phone": before}, "changes": {"phone": phone}})
+        agent.write(lambda s: edit_customer(s, customer_id=cid, changes={"phone": phone}))
 
     def sync(self, name: str, fault: tuple[str, str] | None) -> None:
         proxy = self.proxies[name]

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
+from sfa_desktop.domain.messages import format_message
 from sfa_desktop.local_db.engine import Replica
 from sfa_desktop.local_db.models import Conflict, LocalSetting, Order, OutboxCommand
-from sfa_desktop.domain.messages import format_message
 from sfa_desktop.sync import answers, apply, conflicts, outbox, protocol
 
 from .rows import page, upsert

@@ -88,10 +88,8 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sfa_desktop.local_db import keys, open_replica
     from sfa_desktop.local_db.errors import ReplicaError
-    from sfa_desktop.sync import state
-    from sfa_desktop.sync.engine import SyncEngine
+    from sfa_desktop.session import AgentSession, SessionState
     from sfa_desktop.sync.transport import Transport
 
     if not 1 <= args.page_size <= protocol.MAX_PAGE_SIZE:
@@ -103,35 +101,29 @@ def run(args: argparse.Namespace) -> int:
         print("error: a password is required", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-        key = keys.load_key(db, password) if db.exists() else keys.create_key(db, password)
-        replica = open_replica(db, key)
-    except (ReplicaError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        transport = Transport(args.server, ca_bundle=args.ca_bundle, device_id=state.device_id(replica),
-                              token_store=state.ReplicaTokenStore(replica))
+        Transport(args.server).close()  # the address is checked before anything is written
     except ValueError as error:
-        replica.close()
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-
-    def sign_in() -> None:
-        transport.login(username=args.user, password=password, device_id=transport.device_id or "",
-                        device_name=f"{platform.node() or 'computer'} (sfa-desktop sync)")
-
-    transport.reauthenticate = sign_in
-    engine = SyncEngine(replica, transport, page_size=args.page_size)
-    if not args.quiet:
-        engine.listeners.subscribe(ProgressBar(sys.stderr))
+    session = AgentSession(db, server_url=args.server, username=args.user, ca_bundle=args.ca_bundle,
+                           device_name=f"{platform.node() or 'computer'} (sfa-desktop sync)")
     cancel = CancelToken()
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel()) if in_main else None
     try:
-        if not transport.signed_in:
-            sign_in()
-        report = engine.sync(cancel, verify=True if args.verify else None)
+        try:
+            if session.state is SessionState.NEW:
+                session.sign_in_first_time(server_url=args.server, username=args.user, password=password)
+            else:
+                session.unlock(password)
+        except (ReplicaError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        assert session.engine is not None
+        session.engine.page_size = args.page_size
+        if not args.quiet:
+            session.engine.listeners.subscribe(ProgressBar(sys.stderr))
+        report = session.sync(cancel, verify=True if args.verify else None)
     except LoginFailedError as error:
         print(f"error: {error.user_message}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -145,9 +137,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if in_main:
             signal.signal(signal.SIGINT, previous)
-        transport.close()
-        if db.exists():
-            replica.close()
+        session.close()
     print(f"Synced in {report.seconds:.1f}s: {report.commands_sent} change(s) sent "
           f"({report.commands_rejected} refused), {report.rows:,} row(s) received in {report.pages} page(s)"
           + (f"; checked {len(report.verified)} table(s)" if report.verified else "")

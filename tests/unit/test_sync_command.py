@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sfa_desktop.sync import cli
+from sfa_desktop.commands import sync as cli
 from sfa_desktop.sync.events import Phase, SyncStatus
 
 
@@ -50,7 +50,7 @@ def test_bad_input_exits_2_without_touching_anything(tmp_path: Path, monkeypatch
     assert not db.exists()
 
 
-def test_unreachable_server_exits_1_and_keeps_the_new_replica(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_unreachable_server_exits_1_and_leaves_no_half_made_replica(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("secret-password\n"))
     db = tmp_path / "agent.db"
@@ -59,7 +59,8 @@ def test_unreachable_server_exits_1_and_keeps_the_new_replica(tmp_path: Path, mo
     monkeypatch.setattr("sfa_desktop.sync.transport.Transport._backoff", lambda self, a, r: 0.0)
     assert cli.run(args) == cli.EXIT_SYNC_FAILED
     assert "could not be reached" in capsys.readouterr().err
-    assert db.exists()  # encrypted, keyed by the password, ready for the next try
+    # a first sign-in that did not reach the server leaves nothing behind: the next try starts clean
+    assert not db.exists() and not db.with_name("agent.db.key").exists()
 
 
 def test_progress_bar_draws_a_final_line() -> None:
