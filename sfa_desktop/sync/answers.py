@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, update
 from sqlalchemy.orm import Session
 
+from sfa_desktop.domain.messages import Message
 from sfa_desktop.local_db.changes import Changes
 from sfa_desktop.local_db.models import OutboxCommand, has_dirty, line_streams_of, table_of
 from sfa_desktop.sync import conflicts, outbox, protocol
@@ -32,6 +33,11 @@ def record_result(session: Session, command: protocol.Command, result: protocol.
     entity = spec.target_id(command.payload)
     touched = Changes.of(spec.stream, entity, outbox=True)
     conn = session.connection()
+    if result.status == protocol.REJECTED and result.code == SERVER_ERROR and row.attempts < SERVER_ERROR_TRIES:
+        # The server failed on this command (a bug there, not a refusal): try again at the next sync;
+        # after a few failures it is held with its reason and the commands that need it wait.
+        row.last_error = Message("outbox.server_error", {"tries": row.attempts}).to_wire()
+        return touched
     if result.status == protocol.REJECTED:
         blocking = [d for d in command.depends_on
                     if outbox.status_of(session, d) in (outbox.FAILED, outbox.HELD)]
@@ -61,6 +67,11 @@ def record_result(session: Session, command: protocol.Command, result: protocol.
         conflicts.open_for_change(session, command=command, result=result)
         touched = touched | Changes(conflicts=True)
     return touched
+
+
+#: The code of a server fault on one command, and how many of them hold the command for the agent.
+SERVER_ERROR = "server_error"
+SERVER_ERROR_TRIES = 3
 
 
 def _english(reason: str | None) -> dict[str, Any]:

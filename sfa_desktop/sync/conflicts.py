@@ -46,6 +46,8 @@ register({
     "conflict.settled": N_("This conflict was already settled."),
     "conflict.not_a_choice": N_("'{choice}' is not a choice for this conflict."),
     "conflict.cancelled_after_price_change": N_("cancelled after a price change"),
+    "conflict.server_failed": N_("The server failed on this change {tries} times. The office has been "
+                                 "told; send it again later, or discard it."),
 })
 
 
@@ -94,6 +96,8 @@ def _choices_for(command: protocol.Command, code: str | None) -> tuple[str, ...]
 
 def _reason(result: protocol.CommandResult, default: Message) -> Message:
     """The server's message (a code and parameters), or its English reason from an older server."""
+    if result.code == "server_error":
+        return Message("conflict.server_failed", {"tries": 3})
     message = Message.from_wire(result.message)
     if message is not None:
         return message

@@ -30,6 +30,8 @@ register({
     "outbox.waiting_for": N_("Waiting: it depends on {action:msgid}, which the server did not accept."),
     "outbox.requeued": N_("Queued again after the change it waited for was settled."),
     "outbox.dropped_with": N_("Dropped with the change it depended on."),
+    "outbox.server_error": N_("The server could not process it ({tries} tries so far): it is sent again at "
+                              "the next sync."),
     "outbox.settled": N_("Settled in the conflict inbox: {choice}."),
 })
 

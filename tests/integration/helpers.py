@@ -50,7 +50,8 @@ def user_id(url: str, username: str) -> str:
     return row["id"]
 
 
-def place_order(replica: Any, *, customer_id: str, lines: list[tuple[str, str]]) -> tuple[str, str, str]:
+def place_order(replica: Any, *, customer_id: str, lines: list[tuple[str, str]],
+                discount: str | None = None) -> tuple[str, str, str]:
     """What the order screen does offline: operations.submit_order, priced from the replica.
 
     Quantities are rounded up to what the product is sold in (packs, minimum). Returns
@@ -69,7 +70,7 @@ def place_order(replica: Any, *, customer_id: str, lines: list[tuple[str, str]])
         for product_id, qty in lines:
             product = s.get(Product, product_id)
             quantity = suggest_quantity(product_terms(product), Decimal(qty)) if product else Decimal(qty)
-            requests.append(LineRequest(product_id, quantity))
+            requests.append(LineRequest(product_id, quantity, discount))
         changes = submit_order(s, customer_id=customer_id, lines=requests)
         order = s.get(Order, changes.created)
         command = s.scalars(select(OutboxCommand).where(OutboxCommand.type == "order.submit")

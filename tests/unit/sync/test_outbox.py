@@ -199,3 +199,23 @@ def test_bad_server_values_raise_and_leave_the_replica_unchanged(replica: Replic
     with replica.session() as s:
         assert s.get(OutboxCommand, cmd.id).status == "pending"
         assert s.get(Order, "o1").dirty is True
+
+
+def test_a_command_the_server_keeps_failing_on_is_held_and_the_others_go_on(replica: Replica) -> None:
+    poison = draft_order(replica, "o1")
+    dependent = draft_order(replica, "o2", depends_on=(poison.id,))
+    other = draft_order(replica, "o3")
+    fault = answer(poison, "rejected", code="server_error", reason="internal error")
+    for attempt in (1, 2):
+        settle(replica, (poison, fault))
+        with replica.session() as s:
+            row = s.get(OutboxCommand, poison.id)
+            assert (row.status, row.attempts) == ("pending", attempt)  # tried again at the next sync
+            assert row.last_error["code"] == "outbox.server_error"
+    settle(replica, (poison, fault))
+    assert batch(replica) == [other.id]  # the third failure holds it; independent work goes on
+    with replica.session() as s:
+        assert s.get(OutboxCommand, poison.id).status == "failed"
+        assert s.get(OutboxCommand, dependent.id).status == "held"
+        [entry] = conflicts.list_open(s)
+        assert entry.choices == ("retry", "discard") and "3 times" in str(entry.message)
