@@ -10,7 +10,9 @@ from its worker threads and listens to `events`.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import enum
+import json
 import logging
 import platform
 import threading
@@ -20,8 +22,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from sfa_desktop.local_db import ReplicaError, keys, open_replica
+from sfa_desktop.local_db import ReplicaCorruptError, ReplicaError, keys, open_replica
 from sfa_desktop.local_db.changes import Changes
+from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
 from sfa_desktop.sync import conflicts as inbox
 from sfa_desktop.sync import outbox, state
@@ -44,7 +47,14 @@ class SessionState(enum.StrEnum):
     NEW = "new"  # no replica on this computer yet: first sign-in
     LOCKED = "locked"  # a replica exists, closed (unlock with the keyring or the password)
     OPEN = "open"  # unlocked: the agent works
+    DAMAGED = "damaged"  # the replica failed its integrity check: rebuild it from the server
     WIPED = "wiped"  # the office revoked this computer: its data is gone
+
+
+#: How often the replica's pages are checked when nothing else asks for it (also: after an unclean
+#: shutdown, before each checksum verification, and before the first push or print of a session).
+INTEGRITY_INTERVAL = dt.timedelta(days=7)
+LAST_CHECK_KEY = "replica.last_checked_at"
 
 
 class AgentSession:
@@ -70,6 +80,17 @@ class AgentSession:
         self._wiped = False
         self._users = 0
         self._gate = threading.Condition()
+        self._checked = False  # the replica's pages were checked since it was unlocked
+
+    @property
+    def open_marker(self) -> Path:
+        """Exists while a session has the replica open: found at unlock, the last one ended uncleanly."""
+        return self.replica_path.with_name(f"{self.replica_path.name}.open")
+
+    @property
+    def damaged_marker(self) -> Path:
+        """Written when the replica failed a check; it is not used again until rebuilt."""
+        return self.replica_path.with_name(f"{self.replica_path.name}.damaged")
 
     # ------------------------------------------------------------------ state
 
@@ -77,9 +98,11 @@ class AgentSession:
     def state(self) -> SessionState:
         if self._wiped:
             return SessionState.WIPED
+        if self.damaged_marker.exists():
+            return SessionState.DAMAGED
         if self.replica is not None:
             return SessionState.OPEN
-        if self.replica_path.exists() or keys.key_file_path(self.replica_path).exists():
+        if self.replica_path.exists():
             return SessionState.LOCKED
         return SessionState.NEW
 
@@ -98,6 +121,7 @@ class AgentSession:
         if self.state is not SessionState.NEW:
             raise ReplicaError(f"A local database already exists at {self.replica_path}.", path=self.replica_path)
         self.replica_path.parent.mkdir(parents=True, exist_ok=True)
+        self._clear_half_made_replica()
         transport = self._make_transport(server_url, None)
         created = False
         try:
@@ -105,6 +129,10 @@ class AgentSession:
             created = True
             replica = open_replica(self.replica_path, key)
             try:
+                restored = getattr(self, "_restore_device_id", None)
+                if restored:
+                    with replica.session(write=True) as session:
+                        state.set_setting(session, state.DEVICE_ID_KEY, restored)
                 device_id = state.device_id(replica)
                 transport.device_id = device_id
                 transport.token_store = state.ReplicaTokenStore(replica)
@@ -125,17 +153,34 @@ class AgentSession:
         self._open(replica, transport, password)
         return answer
 
+    def _clear_half_made_replica(self) -> None:
+        """A key file with no database beside it protects nothing (a first sign-in that stopped half
+        way, e.g. on a full disk): set it aside so that a new first sign-in can start."""
+        key_file = keys.key_file_path(self.replica_path)
+        if key_file.exists() and not self.replica_path.exists():
+            moved = keys.set_aside(self.replica_path, suffix=f"unused-{utc_now():%Y%m%d-%H%M%S}",
+                                   store=self.keystore)
+            log.warning("a key file without its database was set aside: %s", moved)
+
     def unlock(self, password: str | None = None) -> None:
         """Open the replica offline: through a secure OS keyring, else with the agent's password."""
         if self.replica is not None:
             return
+        if self.state is SessionState.DAMAGED:
+            raise ReplicaCorruptError("the replica failed its integrity check", path=self.replica_path)
         key = keys.load_key(self.replica_path, password, store=self.keystore)
         replica = open_replica(self.replica_path, key, create=False)
+        unclean = self.open_marker.exists()
         try:
             with replica.session() as session:
                 self.server_url = self.server_url or state.get_setting(session, state.SERVER_URL_KEY)
                 self.username = self.username or state.get_setting(session, state.USER_KEY)
+                last_check = state.get_setting(session, LAST_CHECK_KEY)
             transport = self._make_transport(self.server_url, replica) if self.server_url else None
+            self.open_marker.touch(exist_ok=True)
+            if unclean or _due(last_check):
+                log.info("checking the replica (%s)", "unclean shutdown" if unclean else "weekly check")
+                self._check(replica)
         except BaseException:
             replica.close()
             raise
@@ -143,10 +188,35 @@ class AgentSession:
 
     def _open(self, replica: Replica, transport: Transport | None, password: str | None) -> None:
         self.replica, self.transport, self._password = replica, transport, password
+        self.open_marker.touch(exist_ok=True)
         if transport is not None:
             transport.reauthenticate = self._reauthenticate if password else None
-            self.engine = SyncEngine(replica, transport, events=self.events, wipe=self._wipe)
+            self.engine = SyncEngine(replica, transport, events=self.events, wipe=self._wipe,
+                                     before_verify=self.ensure_sound)
         self.events.emit(Event.UNLOCKED)
+
+    # ------------------------------------------------------------------ integrity
+
+    def _check(self, replica: Replica) -> None:
+        """Check every page (HMAC) and the b-tree structure; a damaged replica is not used again."""
+        problems = replica.check_integrity(quick=True)
+        if problems:
+            self._mark_damaged(problems)
+            raise ReplicaCorruptError(f"integrity check: {problems[:3]}", path=self.replica_path)
+        with replica.session(write=True) as session:
+            state.set_setting(session, LAST_CHECK_KEY, utc_now().isoformat())
+        self._checked = True
+
+    def ensure_sound(self) -> None:
+        """Before printing or pushing: the replica's pages are checked once per session."""
+        if self._checked:
+            return
+        with self._using() as replica:
+            self._check(replica)
+
+    def _mark_damaged(self, problems: list[str]) -> None:
+        log.error("the replica %s is damaged: %s", self.replica_path, problems[:5])
+        self.damaged_marker.write_text(json.dumps({"at": utc_now().isoformat(), "problems": problems[:20]}))
 
     def _make_transport(self, server_url: str | None, replica: Replica | None) -> Transport:
         if not server_url:
@@ -186,8 +256,10 @@ class AgentSession:
             self.transport.close()
         if self.replica is not None:
             self.replica.close()
+            self.open_marker.unlink(missing_ok=True)  # a clean end: no check needed next time
         self.replica = self.transport = self.engine = None
         self._password = None
+        self._checked = False
 
     def sign_out(self) -> None:
         """End the session on the server (when reachable) and close the replica; the data stays."""
@@ -223,6 +295,9 @@ class AgentSession:
             replica = self.replica
         try:
             yield replica
+        except ReplicaCorruptError as error:
+            self._mark_damaged([str(error)])
+            raise
         finally:
             with self._gate:
                 self._users -= 1
@@ -265,6 +340,8 @@ class AgentSession:
                         self.events.emit(Event.SIGN_IN_REQUIRED, error)
                         raise error
                     self._reauthenticate()
+                if verify or (self.engine is not None and outbox_waiting(self)):
+                    self.ensure_sound()  # nothing is pushed or verified from a damaged replica
                 report = self.engine.sync(cancel, verify=verify)
         except LoginFailedError as error:
             self.auto_sync.finished(ok=False, transient=False)
@@ -279,6 +356,107 @@ class AgentSession:
         self.auto_sync.finished(ok=True)
         return report
 
+    # ------------------------------------------------------------------ rebuilding
+
+    def rebuild(self, password: str) -> dict[str, Any]:
+        """Set the damaged (or unopenable) replica aside and build a fresh one from the server.
+
+        What the agent had not sent yet is carried over when it can still be read (the outbox with
+        its command ids, so the server answers a replay from its record and nothing is applied
+        twice; local draft orders; the document numbers used), together with this computer's device
+        id. The old files are renamed, never deleted. Needs the server: returns its sign-in answer.
+        """
+        if not self.server_url or not self.username:
+            raise ReplicaError("no server or user known for this computer", path=self.replica_path)
+        with self._gate:
+            self._close()
+        salvage = _salvage(self.replica_path, password, self.keystore)
+        suffix = f"damaged-{utc_now():%Y%m%d-%H%M%S}"
+        moved = keys.set_aside(self.replica_path, suffix=suffix, store=self.keystore)
+        if self.damaged_marker.exists():  # why it was set aside, kept with the files
+            self.damaged_marker.replace(self.damaged_marker.with_name(f"{self.replica_path.name}.{suffix}.why"))
+        log.warning("replica set aside as %s; building a new one from the server", moved)
+        if salvage.device_id:
+            self._restore_device_id = salvage.device_id
+        answer = self.sign_in_first_time(server_url=self.server_url, username=self.username, password=password)
+        with self._using() as replica, replica.session(write=True) as session:
+            salvage.restore(session)
+        self.announce(Changes(outbox=True))
+        return answer
+
     def sync_due(self) -> bool:
         """Ask from a timer: True when an automatic sync should start now."""
         return self.engine is not None and self.auto_sync.tick()
+
+
+def outbox_waiting(session: AgentSession) -> bool:
+    return bool(session.read(outbox.pending_count))
+
+
+def _due(last_check: Any) -> bool:
+    if not isinstance(last_check, str):
+        return True
+    try:
+        return utc_now() - dt.datetime.fromisoformat(last_check) >= INTEGRITY_INTERVAL
+    except ValueError:
+        return True
+
+
+class _Salvage:
+    """What can still be read of a damaged replica and must survive a rebuild."""
+
+    def __init__(self) -> None:
+        self.device_id: str | None = None
+        self.tables: dict[str, list[dict[str, Any]]] = {}
+
+    def restore(self, session: Session) -> None:
+        from sqlalchemy import insert
+
+        from sfa_desktop.local_db.models import Base
+
+        for name in ("number_sequence", "outbox", "orders", "order_lines"):
+            rows = self.tables.get(name)
+            if rows:
+                table = Base.metadata.tables[name]
+                known = set(table.c.keys())
+                session.execute(insert(table).prefix_with("OR IGNORE"),
+                                [{k: v for k, v in row.items() if k in known} for row in rows])
+
+
+def _salvage(path: Path, password: str, keystore: keys.KeyStore) -> _Salvage:
+    """Read, row by row, what must not be lost; whatever cannot be read is left in the set-aside file."""
+    from sqlalchemy import select, text
+
+    from sfa_desktop.local_db.models import Base, LocalSetting
+
+    found = _Salvage()
+    try:
+        key = keys.load_key(path, password, store=keystore)
+        replica = open_replica(path, key, create=False)
+    except (ReplicaError, OSError) as error:
+        log.warning("nothing could be read from %s: %s", path, error)
+        return found
+    try:
+        with replica.engine.connect() as conn:
+            try:
+                found.device_id = conn.execute(select(LocalSetting.value).where(
+                    LocalSetting.key == state.DEVICE_ID_KEY)).scalar()
+            except Exception:
+                log.warning("the device id could not be read from the damaged replica")
+            wanted = {"number_sequence": None, "outbox": "status IN ('pending', 'held', 'failed')",
+                      "orders": "status = 'draft'", "order_lines": None}
+            for name, where in wanted.items():
+                table = Base.metadata.tables[name]
+                stmt = select(table)
+                if where:
+                    stmt = stmt.where(text(where))
+                if name == "order_lines":
+                    orders = Base.metadata.tables["orders"]
+                    stmt = stmt.where(table.c.order_id.in_(select(orders.c.id).where(text("status = 'draft'"))))
+                try:
+                    found.tables[name] = [dict(row._mapping) for row in conn.execute(stmt)]
+                except Exception as error:
+                    log.warning("%s could not be read from the damaged replica: %s", name, error)
+    finally:
+        replica.close()
+    return found

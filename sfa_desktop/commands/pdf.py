@@ -21,6 +21,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sfa_desktop.i18n import error_text
+    from sfa_desktop.local_db import ReplicaError
     from sfa_desktop.operations.printing import PrintError, print_to_file
     from sfa_desktop.session import AgentSession, SessionState
 
@@ -35,9 +36,10 @@ def run(args: argparse.Namespace) -> int:
                     else getpass.getpass("Password: "))
     try:
         session.unlock(password)
+        session.ensure_sound()  # never print from a damaged replica
         out = session.read(lambda s: print_to_file(s, reference=args.reference, path=Path(args.output),
                                                     language=args.lang, with_documents=args.with_documents))
-    except PrintError as error:
+    except (PrintError, ReplicaError) as error:
         print(f"error: {error_text(error)}", file=sys.stderr)
         return 1
     finally:

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 KEY_BYTES = 32
 PAGE_SIZE = 4096  # SQLCipher 4 default; a healthy file is a whole number of pages
 BUSY_TIMEOUT_MS = 10_000
-_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 10, 11, 13, 26
 _PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 
 # SQLCipher logs HMAC failures on stderr itself; our errors carry the same facts in words.
@@ -183,14 +183,24 @@ class Replica:
             if _is_damage(error):
                 raise ReplicaCorruptError(corrupt_message(self.path, str(error.orig)),
                                           path=self.path) from error
+            code = getattr(error.orig, "sqlite_errorcode", None)
+            if code == _SQLITE_FULL or "database or disk is full" in str(error.orig):
+                raise ReplicaFullError(f"The disk is full: {self.path} was not changed.", path=self.path) from error
+            if code is not None and code & 0xFF == _SQLITE_IOERR:
+                raise ReplicaIOError(f"Disk error on {self.path}: {error.orig}", path=self.path) from error
             raise
 
-    def check_integrity(self) -> list[str]:
-        """Run SQLite's and SQLCipher's integrity checks; [] when the file is sound."""
+    def check_integrity(self, *, quick: bool = False) -> list[str]:
+        """Run SQLite's and SQLCipher's integrity checks; [] when the file is sound.
+
+        cipher_integrity_check verifies the HMAC of every page; quick_check (quick=True) skips the
+        index-to-table cross checks of integrity_check, which dominate its cost.
+        """
         problems: list[str] = []
         with self.engine.connect() as conn:
             try:
-                for (row,) in conn.exec_driver_sql("PRAGMA integrity_check"):
+                pragma = "quick_check" if quick else "integrity_check"
+                for (row,) in conn.exec_driver_sql(f"PRAGMA {pragma}"):
                     if row != "ok":
                         problems.append(str(row))
                 problems.extend(str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check"))

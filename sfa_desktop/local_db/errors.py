@@ -10,7 +10,8 @@ register({
     "replica.error": N_("The local database {path} could not be used."),
     "replica.locked": N_("The local database {path} was not opened: the key does not match or the file is "
                          "damaged."),
-    "replica.damaged": N_("The local database {path} is damaged; it was left as it is."),
+    "replica.damaged": N_("The local database {path} is damaged. Rebuild it from the server: what was "
+                          "not sent yet is kept, and the damaged file is set aside for support."),
     "replica.too_new": N_("The local database {path} was written by a newer version of SFA Desktop: update "
                           "the application."),
     "replica.missing": N_("There is no local database at {path} yet: sign in and sync to create it."),
@@ -18,7 +19,14 @@ register({
     "replica.keyring_unavailable": N_("The system keyring is locked or not available, so the local database "
                                       "cannot be opened. Unlock the keyring, or use your password."),
     "replica.wrong_password": N_("The password is not correct."),
+    "replica.key_file_damaged": N_("The key file {path} is damaged, so the local data cannot be opened. "
+                                   "Rebuild the local data from the server: the damaged files are kept "
+                                   "aside for the office's support."),
     "replica.password_required": N_("Enter your password to open the local data."),
+    "replica.disk_full": N_("The disk of this computer is full: nothing was saved. Free some space (empty the "
+                            "recycle bin, remove large files) and try again."),
+    "replica.io_error": N_("The local database {path} could not be read or written (a disk error). Nothing "
+                           "was saved; try again, and if it happens again ask the office."),
     "replica.password_too_short": N_("The password must have at least {min} characters."),
 })
 
@@ -87,3 +95,15 @@ class PasswordRequiredError(KeyStoreError):
     """No secure keyring: the key must be protected with the agent's password."""
 
     code = "replica.password_required"
+
+
+class ReplicaFullError(ReplicaError):
+    """The disk is full: the transaction was rolled back whole; the replica is as it was."""
+
+    code = "replica.disk_full"
+
+
+class ReplicaIOError(ReplicaError):
+    """The operating system could not read or write the file (disk error, removed drive)."""
+
+    code = "replica.io_error"

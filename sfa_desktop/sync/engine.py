@@ -20,6 +20,7 @@ from sfa_desktop.local_db import search
 from sfa_desktop.local_db.changes import Changes
 from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
+from sfa_desktop.local_db.errors import ReplicaError, ReplicaFullError
 from sfa_desktop.local_db.models import LINE_PARENTS, has_dirty, line_streams_of, table_of
 from sfa_desktop.sync import answers, apply, conflicts, outbox, protocol, state
 from sfa_desktop.sync.errors import (
@@ -78,7 +79,8 @@ class SyncEngine:
                  listener: SyncListeners | Callable[[SyncStatus], None] | None = None,
                  page_size: int = protocol.DEFAULT_PAGE_SIZE,
                  verify_interval: dt.timedelta = DEFAULT_VERIFY_INTERVAL,
-                 wipe: Callable[[], None] | None = None, events: EventBus | None = None) -> None:
+                 wipe: Callable[[], None] | None = None, events: EventBus | None = None,
+                 before_verify: Callable[[], None] | None = None) -> None:
         self.replica = replica
         self.transport = transport
         self.events = events or EventBus()
@@ -92,6 +94,8 @@ class SyncEngine:
         self.page_size = page_size
         self.verify_interval = verify_interval
         self._wipe = wipe or self._wipe_replica
+        #: Run before checksums are compared (AgentSession checks the replica's pages there).
+        self._before_verify = before_verify
         self._lock = SyncLock(f"{replica.path}.sync-lock")
 
     # ------------------------------------------------------------------ public
@@ -120,6 +124,17 @@ class SyncEngine:
                 self._wipe()
                 self._status(phase=Phase.IDLE, last_error=error.message)
                 self.events.emit(Event.DEVICE_REVOKED, error)
+                raise
+            except ReplicaFullError as error:
+                # Nothing more can be written, not even the outcome: the page being written was rolled
+                # back whole and the next sync goes on from the last cursor.
+                failure = DiskFullError(str(error))
+                self._status(phase=Phase.IDLE, last_error=failure.message)
+                self.events.emit(Event.SYNC_FAILED, failure)
+                raise failure from error
+            except ReplicaError as error:
+                # the replica itself (damaged, unreadable): the caller tells the agent what to do
+                self._status(phase=Phase.IDLE, last_error=error.message)
                 raise
             except SyncError as error:
                 self._finish_failed(error, report)
@@ -329,6 +344,8 @@ class SyncEngine:
 
     def _verify(self, report: SyncReport, cancel: CancelToken) -> None:
         self._status(phase=Phase.VERIFYING)
+        if self._before_verify is not None:
+            self._before_verify()
         with self.replica.session() as session:
             requested = set(state.get_setting(session, conflicts.RESYNC_KEY) or [])
             busy = outbox.unsettled_streams(session)

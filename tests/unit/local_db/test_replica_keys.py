@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import keyring.backends.chainer
 import keyring.backends.fail
@@ -95,8 +96,7 @@ def test_key_file_holds_no_secret_in_clear(use_keyring, db_path):
     for secret in (key, key.hex().encode(), PASSWORD.encode()):
         assert secret not in raw
     doc = json.loads(raw)
-    assert doc["kdf"] | {"salt": None} == {"name": "argon2id", "memory_kib": 19456, "iterations": 2,
-                                           "parallelism": 1, "salt": None}
+    assert doc["kdf"] | {"salt": None} == {"name": "argon2id", **keys.kdf_parameters(), "salt": None}
     assert doc["cipher"]["name"] == "aes-256-gcm"
     assert oct(key_file_path(db_path).stat().st_mode & 0o777) == "0o600"
 
@@ -221,3 +221,48 @@ def test_unusable_new_passwords_are_refused(use_keyring, db_path, password):
     with pytest.raises(KeyStoreError):
         keys.create_key(db_path, password)
     assert list(db_path.parent.iterdir()) == []
+
+
+def test_the_key_file_costs_a_guesser_256_mib_and_three_passes(use_keyring, db_path, monkeypatch):
+    """Production parameters (the rest of the suite runs with SFA_FAST_KDF=1): each offline guess of
+    the password costs Argon2id m=256 MiB, t=3; an older, cheaper key file is wrapped again at unlock."""
+    import time
+
+    use_keyring(keyring.backends.null.Keyring())
+    key = keys.create_key(db_path, PASSWORD)  # made with the fast test parameters
+    old = json.loads(key_file_path(db_path).read_bytes())["kdf"]
+    assert (old["memory_kib"], old["iterations"]) == (19456, 2)
+    monkeypatch.delenv("SFA_FAST_KDF")
+    started = time.perf_counter()
+    assert keys.load_key(db_path, PASSWORD) == key
+    doc = json.loads(key_file_path(db_path).read_bytes())["kdf"]
+    assert (doc["memory_kib"], doc["iterations"], doc["parallelism"]) == (262144, 3, 1)
+    started = time.perf_counter()
+    assert keys.load_key(db_path, PASSWORD) == key  # the new wrapping opens with the same password
+    one_guess = time.perf_counter() - started
+    assert one_guess > 0.2, f"a guess costs only {one_guess:.3f} s"
+    with pytest.raises(keys.WrongPasswordError):
+        keys.load_key(db_path, "not the password")
+
+
+def test_a_keyring_backend_that_cannot_load_falls_back_to_the_password(db_path, monkeypatch):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "no_such_module.Keyring")
+    import keyring.core
+
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    store = keys.KeyStore()
+    assert not store.secure
+    key = keys.create_key(db_path, PASSWORD, store=store)
+    assert keys.load_key(db_path, PASSWORD, store=store) == key
+
+
+def test_set_aside_keeps_every_file_under_a_new_name(use_keyring, db_path):
+    use_keyring(keyring.backends.null.Keyring())
+    keys.create_key(db_path, PASSWORD)
+    db_path.write_bytes(b"\0" * 4096)
+    Path(f"{db_path}-wal").write_bytes(b"wal")
+    moved = keys.set_aside(db_path, suffix="damaged-20261202")
+    assert not db_path.exists() and not key_file_path(db_path).exists()
+    assert sorted(p.name for p in moved) == sorted([
+        f"{db_path.name}.damaged-20261202", f"{db_path.name}.damaged-20261202-wal",
+        f"{db_path.name}.damaged-20261202.key"])
