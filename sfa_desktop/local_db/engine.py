@@ -20,6 +20,8 @@ from sqlalchemy.pool import QueuePool
 from sfa_desktop.local_db.errors import (
     ReplicaCorruptError,
     ReplicaError,
+    ReplicaFullError,
+    ReplicaIOError,
     ReplicaLockedError,
 )
 
