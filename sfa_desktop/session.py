@@ -16,16 +16,20 @@ import json
 import logging
 import platform
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sfa_desktop.domain.messages import Message
 from sfa_desktop.local_db import ReplicaCorruptError, ReplicaError, keys, open_replica
 from sfa_desktop.local_db.changes import Changes
 from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
+from sfa_desktop.local_db.models import OutboxCommand, Update
 from sfa_desktop.sync import conflicts as inbox
 from sfa_desktop.sync import outbox, state
 from sfa_desktop.sync.engine import SyncEngine, SyncReport
@@ -86,6 +90,12 @@ class AgentSession:
     def open_marker(self) -> Path:
         """Exists while a session has the replica open: found at unlock, the last one ended uncleanly."""
         return self.replica_path.with_name(f"{self.replica_path.name}.open")
+
+    @property
+    def outbox_witness(self) -> Path:
+        """The highest outbox number ever committed (a plain integer): a replica found below it lost
+        its last commits (a cut or damaged write-ahead log), and the agent is told."""
+        return self.replica_path.with_name(f"{self.replica_path.name}.seq")
 
     @property
     def damaged_marker(self) -> Path:
@@ -181,6 +191,7 @@ class AgentSession:
             if unclean or _due(last_check):
                 log.info("checking the replica (%s)", "unclean shutdown" if unclean else "weekly check")
                 self._check(replica)
+            self._compare_witness(replica)
         except BaseException:
             replica.close()
             raise
@@ -305,10 +316,37 @@ class AgentSession:
 
     def write(self, operation: Callable[[Session], Changes]) -> Changes:
         """Run an operation in one write transaction and tell the screens what it changed."""
-        with self._using() as replica, replica.session(write=True) as session:
-            changes = operation(session)
+        with self._using() as replica:
+            with replica.session(write=True) as session:
+                changes = operation(session)
+            if changes.outbox:
+                self._write_witness(replica)
         self.announce(changes)
         return changes
+
+    def _write_witness(self, replica: Replica) -> None:
+        with replica.session() as session:
+            top = session.scalar(select(func.max(OutboxCommand.seq))) or 0
+        try:
+            self.outbox_witness.write_text(str(top))
+        except OSError as error:  # a full disk: the witness only ever lags, never lies
+            log.info("outbox witness not written: %s", error)
+
+    def _compare_witness(self, replica: Replica) -> None:
+        try:
+            recorded = int(self.outbox_witness.read_text() or 0)
+        except (OSError, ValueError):
+            return
+        with replica.session(write=True) as session:
+            top = session.scalar(select(func.max(OutboxCommand.seq))) or 0
+            if top < recorded:
+                log.error("the replica lost its last %d committed change(s): outbox at %d, witness %d",
+                          recorded - top, top, recorded)
+                session.add(Update(id=str(uuid.uuid4()), at=utc_now(), kind="lost_changes", stream=None,
+                                   row_id=None, message=Message("replica.lost_changes",
+                                                                {"count": recorded - top}).to_wire()))
+        if top < recorded:
+            self.outbox_witness.write_text(str(top))
 
     def read(self, query: Callable[[Session], T]) -> T:
         """Run read functions in one read transaction."""

@@ -27,6 +27,9 @@ register({
                             "recycle bin, remove large files) and try again."),
     "replica.io_error": N_("The local database {path} could not be read or written (a disk error). Nothing "
                            "was saved; try again, and if it happens again ask the office."),
+    "replica.lost_changes": N_("The last {count} change(s) made on this computer before it stopped could not be "
+                               "saved (the local database lost its last writes). Check your latest quotes and "
+                               "orders and enter again what is missing."),
     "replica.password_too_short": N_("The password must have at least {min} characters."),
 })
 

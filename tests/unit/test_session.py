@@ -103,3 +103,33 @@ def test_sync_without_a_server_says_sign_in_is_needed(tmp_path: Path) -> None:
         session.sync()
     assert not session.sync_due()
     session.close()
+
+
+def test_commits_lost_with_a_cut_write_ahead_log_are_noticed_and_the_agent_told(tmp_path: Path) -> None:
+
+
+    from sqlalchemy import select
+
+    from sfa_desktop.local_db.models import Update
+
+    session = offline_session(tmp_path)
+    session.unlock(PASSWORD)
+    session.write(lambda s: edit_customer(s, customer_id="c1", changes={"phone": "011 1111111"}))
+    session.lock()
+    db = session.replica_path
+    saved = {suffix: Path(f"{db}{suffix}").read_bytes() for suffix in ("", "-wal") if Path(f"{db}{suffix}").exists()}
+    session.unlock(PASSWORD)
+    session.write(lambda s: edit_customer(s, customer_id="c1", changes={"phone": "011 2222222"}))
+    session.write(lambda s: edit_customer(s, customer_id="c1", changes={"email": "info@rossi.it"}))
+    session.lock()
+    for suffix, data in saved.items():  # a power-loss copy: the last two commits are gone
+        Path(f"{db}{suffix}").write_bytes(data)
+    Path(f"{db}-shm").unlink(missing_ok=True)
+    session.unlock(PASSWORD)
+    [update] = session.read(lambda s: s.scalars(select(Update)).all())
+    assert update.kind == "lost_changes" and update.message["params"]["count"] == 2
+    session.lock()
+    session.unlock(PASSWORD)  # told once
+    assert len(session.read(lambda s: s.scalars(select(Update)).all())) == 1
+    session.close()
+
