@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import exc
 
 from sfa_desktop.local_db import migrations
+from sfa_desktop.local_db.bulk import ensure_indexes
 from sfa_desktop.local_db.engine import (
     Replica,
     _check_key,
@@ -64,8 +65,8 @@ def open_replica(path: Path | str, key: bytes, *, create: bool = True,
             raise classify_open_error(path, error.orig) from error
         raise
 
-    with engine.begin() as conn:  # a first sync killed mid-way left search to be rebuilt
-        if ensure_search(conn):
-            log.info("search index of %s rebuilt after an interrupted first sync", path.name)
+    with engine.begin() as conn:  # a first sync killed mid-way left indexes and search to be rebuilt
+        if ensure_indexes(conn) | ensure_search(conn):
+            log.info("indexes and search of %s rebuilt after an interrupted first sync", path.name)
     log.info("replica opened: %s (schema %s)", path.name, migrations.LATEST_VERSION)
     return Replica(path=path, engine=engine)

@@ -7,6 +7,7 @@ page twice or half. The outbox is only ever settled by server answers.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -14,9 +15,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from sfa_desktop.domain.messages import Message
-from sfa_desktop.local_db import search
+from sfa_desktop.local_db import bulk, search
 from sfa_desktop.local_db.changes import Changes
 from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
@@ -97,6 +99,8 @@ class SyncEngine:
         #: Run before checksums are compared (AgentSession checks the replica's pages there).
         self._before_verify = before_verify
         self._lock = SyncLock(f"{replica.path}.sync-lock")
+        self._finish_with_last_page = False
+        self._outcome_recorded = False
 
     # ------------------------------------------------------------------ public
 
@@ -112,12 +116,18 @@ class SyncEngine:
         sent0, received0 = self.transport.bytes_sent, self.transport.bytes_received
         with self._lock:
             self.events.emit(Event.SYNC_STARTED)
+            counts = self._counts()
+            due = verify or (verify is None and self._verify_due())
+            # Without a verification after it, the last page records the outcome itself.
+            self._finish_with_last_page, self._outcome_recorded = not due, False
             self._status(phase=Phase.CONNECTING, rows_done=0, rows_total=None, commands_sent=0,
-                         bytes_received=0, bytes_sent=0, **self._counts())
+                         bytes_received=0, bytes_sent=0, **counts)
             try:
-                self._push(report, cancel)
+                if counts["pending_commands"]:  # an empty outbox costs no request
+                    self._push(report, cancel)
                 forced = self._pull(report, cancel)
-                if verify or (verify is None and (forced or self._verify_due())):
+                if verify or (verify is None and (forced or due)):
+                    self._outcome_recorded = False
                     self._verify(report, cancel)
             except DeviceRevokedError as error:
                 log.warning("the server revoked this device: wiping the replica %s", self.replica.path)
@@ -161,11 +171,14 @@ class SyncEngine:
                 report.bytes_sent = self.transport.bytes_sent - sent0
                 report.bytes_received = self.transport.bytes_received - received0
             now = utc_now()
-            with self.replica.session(write=True) as session:
-                state.record_outcome(session, success_at=now, error=None)
-                if report.decisions:
-                    state.record_decisions(session, report.decisions, at=now)
-            self._status(phase=Phase.IDLE, last_success=now, last_error=None, **self._counts())
+            if not self._outcome_recorded or report.decisions:
+                with self.replica.session(write=True) as session:
+                    state.record_outcome(session, success_at=now, error=None)
+                    if report.decisions:
+                        state.record_decisions(session, report.decisions, at=now)
+            if report.commands_sent or report.changes.conflicts or report.changes.touches("conflicts"):
+                counts = self._counts()
+            self._status(phase=Phase.IDLE, last_success=now, last_error=None, **counts)
             self._announce(report)
             self.events.emit(Event.SYNC_FINISHED, report)
         log.info("sync done in %.2fs: %d commands sent, %d rows in %d pages, %d bytes received",
@@ -224,79 +237,153 @@ class SyncEngine:
         with self.replica.session() as session:
             row = state.read_cursor(session)
             cursor = row.cursor if row else None
-        reset_seen = cursor is None
+        self._repair_bulk()
+        if cursor is None:
+            return self._pull_bulk(report, cancel)
+        reset_seen = False
         rows_done = 0
-        self._repair_search()
-        # A first sync loads the whole replica: the search index is built once at the end
-        # (FTS5 'rebuild') instead of row by row through its triggers.
-        bulk_load = cursor is None
-        suspended = False
         # One page ahead: the next page is fetched and decoded while this one is written, so
         # the network, the server and the local disk work at the same time.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sfa-pull") as prefetch:
+            ahead = prefetch.submit(self.transport.pull, cursor=cursor, limit=self.page_size)
+            while True:
+                waited = time.monotonic()
+                page, extra = ahead.result()
+                applying = time.monotonic()
+                report.seconds_waiting += applying - waited
+                cancel.raise_if_cancelled()
+                if page.has_more:
+                    ahead = prefetch.submit(self.transport.pull, cursor=page.cursor, limit=self.page_size)
+                try:
+                    with self.replica.session(write=True) as session:
+                        conn = session.connection()
+                        outcome = apply.apply_page(conn, page)
+                        report.decisions.extend(outcome.decisions)
+                        state.write_cursor(conn, page.cursor)
+                        if outcome.orphaned_streams:
+                            log.warning("lines without their document in %s: pulled again",
+                                        sorted(outcome.orphaned_streams))
+                            conflicts.request_resync(session, sorted(outcome.orphaned_streams))
+                        if not page.has_more and self._finish_with_last_page:
+                            # the last page, its cursor and the outcome: one transaction, one fsync
+                            state.record_outcome(session, success_at=utc_now(), error=None)
+                            self._outcome_recorded = True
+                except BaseException:
+                    if page.has_more:
+                        ahead.cancel()
+                    raise
+                report.seconds_applying += time.monotonic() - applying
+                reset_seen = reset_seen or bool(page.reset)
+                report.pages += 1
+                report.rows_upserted += outcome.upserted
+                report.rows_deleted += outcome.deleted
+                report.rows_kept_local += outcome.kept_local
+                page_changes = _page_changes(page, bulk=False)
+                report.changes |= page_changes
+                self.events.emit(Event.STREAMS_CHANGED, page_changes)
+                rows_done += len(page.changes)
+                if page.has_more or rows_done:
+                    self._status(rows_done=rows_done, rows_total=_estimate(rows_done, extra, page.has_more),
+                                 bytes_received=self.transport.bytes_received)
+                if not page.has_more:
+                    return reset_seen or bool(outcome.orphaned_streams)
+                if cancel.cancelled:
+                    ahead.cancel()
+                    cancel.raise_if_cancelled()
+
+    def _pull_bulk(self, report: SyncReport, cancel: CancelToken) -> bool:
+        """A first sync: load the whole replica in bulk.
+
+        Secondary indexes and search are dropped first and built once after the last page (an
+        interrupted load leaves them missing, which the next open or sync repairs); each page is
+        validated and bound straight from its JSON and committed with its cursor, so the load
+        resumes where it stopped; foreign keys are checked once at the end.
+        """
+        with self.replica.bulk_session() as session:
+            search.suspend_search(session.connection())
+            bulk.suspend_indexes(session.connection())
+        rows_done = 0
+        orphaned: set[str] = set()
         try:
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sfa-pull") as prefetch:
-                ahead = prefetch.submit(self.transport.pull, cursor=cursor, limit=self.page_size)
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sfa-pull") as prefetch, \
+                    _BulkWriter(self.replica) as writer:
+                ahead = prefetch.submit(self.transport.pull_raw, cursor=None, limit=self.page_size)
                 while True:
+                    if not ahead.done():
+                        writer.commit()  # nothing to write while waiting: others may write meanwhile
                     waited = time.monotonic()
-                    page, extra = ahead.result()
+                    try:
+                        doc, extra = ahead.result()
+                    except BaseException:
+                        writer.commit()  # the pages written so far are whole: they stay
+                        raise
                     applying = time.monotonic()
                     report.seconds_waiting += applying - waited
                     cancel.raise_if_cancelled()
-                    if page.has_more:
-                        ahead = prefetch.submit(self.transport.pull, cursor=page.cursor,
-                                                limit=self.page_size)
+                    more, next_cursor = doc.get("has_more"), doc.get("cursor")
+                    if more is True and isinstance(next_cursor, str) and 0 < len(next_cursor) <= 200:
+                        ahead = prefetch.submit(self.transport.pull_raw, cursor=next_cursor, limit=self.page_size)
                     try:
-                        with self.replica.session(write=True) as session:
-                            conn = session.connection()
-                            if bulk_load and not suspended and page.has_more:
-                                search.suspend_search(conn)
-                            outcome = apply.apply_page(conn, page)
-                            report.decisions.extend(outcome.decisions)
-                            if suspended and not page.has_more:
-                                search.resume_search(conn)
-                            state.write_cursor(conn, page.cursor)
-                            if outcome.orphaned_streams:
-                                log.warning("lines without their document in %s: pulled again",
-                                            sorted(outcome.orphaned_streams))
-                                conflicts.request_resync(session, sorted(outcome.orphaned_streams))
-                        suspended = suspended or (bulk_load and page.has_more)
+                        session = writer.session()
+                        conn = session.connection()
+                        try:
+                            page, outcome = apply.apply_bulk_page(conn, doc)
+                        except protocol.ProtocolError as error:
+                            raise ProtocolViolationError(str(error)) from error
+                        state.write_cursor(conn, page.cursor)
+                        if outcome.orphaned_streams:
+                            orphaned |= outcome.orphaned_streams
+                            conflicts.request_resync(session, sorted(outcome.orphaned_streams))
+                        writer.wrote(page.rows)
                     except BaseException:
-                        if page.has_more:
+                        writer.rollback()
+                        if more is True:
                             ahead.cancel()
                         raise
                     report.seconds_applying += time.monotonic() - applying
-                    reset_seen = reset_seen or bool(page.reset)
                     report.pages += 1
                     report.rows_upserted += outcome.upserted
                     report.rows_deleted += outcome.deleted
-                    report.rows_kept_local += outcome.kept_local
-                    page_changes = _page_changes(page, bulk=bulk_load)
-                    report.changes |= page_changes
-                    if not bulk_load:
-                        self.events.emit(Event.STREAMS_CHANGED, page_changes)
-                    rows_done += len(page.changes)
+                    report.changes |= Changes.streams(page.streams)
+                    rows_done += page.rows
                     self._status(rows_done=rows_done, rows_total=_estimate(rows_done, extra, page.has_more),
                                  bytes_received=self.transport.bytes_received)
                     if not page.has_more:
-                        return reset_seen or bool(outcome.orphaned_streams)
+                        break
                     if cancel.cancelled:
+                        writer.commit()
                         ahead.cancel()
                         cancel.raise_if_cancelled()
+            finishing = time.monotonic()
+            with self.replica.bulk_session() as session:
+                conn = session.connection()
+                bulk.restore_indexes(conn)
+                search.resume_search(conn)
+                broken = _drop_orphans(conn)
+                if broken:
+                    orphaned |= broken
+                    conflicts.request_resync(session, sorted(broken))
+            report.seconds_applying += time.monotonic() - finishing
         except BaseException as error:
-            # An interrupted first sync: the pages applied stay, and so does a working search.
-            if suspended and not isinstance(error, DeviceRevokedError):
-                self._repair_search()
+            # An interrupted first sync: the pages applied stay, and so do working indexes and search.
+            if not isinstance(error, DeviceRevokedError):
+                self._repair_bulk()
             raise
+        if orphaned:
+            log.warning("lines without their document in %s: pulled again", sorted(orphaned))
+        return True
 
-    def _repair_search(self) -> None:
-        """Re-index search when a first sync stopped before its end left it suspended."""
+    def _repair_bulk(self) -> None:
+        """Build indexes and search again when a first sync stopped before its end."""
         try:
             with self.replica.session() as session:
-                if not search.search_suspended(session.connection()):
+                conn = session.connection()
+                if not search.search_suspended(conn) and not bulk.indexes_suspended(conn):
                     return
             with self.replica.session(write=True) as session:
+                bulk.ensure_indexes(session.connection())
                 search.ensure_search(session.connection())
-            log.info("search index rebuilt after an interrupted first sync")
+            log.info("indexes and search rebuilt after an interrupted first sync")
         except Exception:
             # The next sync tries again; the pages already applied stay applied.
             log.exception("could not rebuild the search index of %s", self.replica.path)
@@ -438,6 +525,64 @@ def _dirty_streams(session: object) -> set[str]:
             out.add(stream)
             out.update(line_streams_of(stream))
     return out
+
+
+class _BulkWriter:
+    """Pages of a bulk load written in few transactions: a transaction holds pages (each with its
+    cursor) until about BULK_ROWS rows are written or no page is waiting, so a crash loses at most
+    that much work (pulled again) and the write lock is never held while the network is slow."""
+
+    BULK_ROWS = 50_000
+
+    def __init__(self, replica: Replica) -> None:
+        self.replica = replica
+        self._context: Any = None
+        self._session: Any = None
+        self._rows = 0
+
+    def __enter__(self) -> _BulkWriter:
+        return self
+
+    def session(self) -> Any:
+        if self._session is None:
+            self._context = self.replica.bulk_session()
+            self._session = self._context.__enter__()
+            # the write-ahead log is checkpointed at the end, not every 1,000 pages
+            self._session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint = 8192")
+        return self._session
+
+    def wrote(self, rows: int) -> None:
+        self._rows += rows
+        if self._rows >= self.BULK_ROWS:
+            self.commit()
+
+    def commit(self) -> None:
+        if self._session is not None:
+            context, self._context, self._session, self._rows = self._context, None, None, 0
+            context.__exit__(None, None, None)
+
+    def rollback(self) -> None:
+        if self._session is not None:
+            context, self._context, self._session, self._rows = self._context, None, None, 0
+            error = RuntimeError("bulk page not written")
+            with contextlib.suppress(RuntimeError):
+                context.__exit__(RuntimeError, error, None)
+
+    def __exit__(self, kind: Any, error: Any, tb: Any) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.rollback()
+
+
+def _drop_orphans(conn: object) -> set[str]:
+    """Lines whose document is missing (the foreign keys, checked once after a bulk load): removed,
+    and their streams pulled again."""
+    streams: set[str] = set()
+    for table, rowid, _parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall():  # type: ignore[attr-defined]
+        conn.exec_driver_sql(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))  # type: ignore[attr-defined]
+        streams.add(table)
+    return streams
 
 
 def _page_changes(page: protocol.PullPage, *, bulk: bool) -> Changes:

@@ -201,6 +201,20 @@ class Transport:
         extra = {k: v for k, v in doc.items() if k not in ("cursor", "has_more", "changes", "reset")}
         return page, extra
 
+    def pull_raw(self, *, cursor: str | None, limit: int = protocol.DEFAULT_PAGE_SIZE) -> tuple[Any, dict[str, Any]]:
+        """One page as parsed JSON, not yet validated: a first sync validates and binds it in one pass
+        (sync.apply.apply_bulk_page)."""
+        if not 1 <= limit <= protocol.MAX_PAGE_SIZE:
+            raise ValueError(f"page size must be 1..{protocol.MAX_PAGE_SIZE}")
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        doc = self._call("GET", "/sync/pull", params=params)
+        if not isinstance(doc, dict):
+            raise ProtocolViolationError("pull answer is not an object")
+        extra = {k: v for k, v in doc.items() if k not in ("cursor", "has_more", "changes", "reset")}
+        return doc, extra
+
     def checksums(self, *, streams: Sequence[str] | None = None) -> dict[str, StreamChecksum]:
         """What the server says this device's replica should hold, per stream."""
         params = {"streams": ",".join(streams)} if streams else None

@@ -20,18 +20,20 @@ def main() -> int:
     from sfa_desktop.sync import answers, apply, engine
 
     if point == "apply":
-        real_apply = apply.apply_page
         pages = 0
 
-        def apply_then_die(conn, page):  # type: ignore[no-untyped-def]
-            nonlocal pages
-            pages += 1
-            out = real_apply(conn, page)
-            if pages == 3:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return out
+        def dying(real):  # type: ignore[no-untyped-def]
+            def apply_then_die(conn, page):  # type: ignore[no-untyped-def]
+                nonlocal pages
+                pages += 1
+                out = real(conn, page)
+                if pages == 3:  # the third page is written but not committed
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return out
+            return apply_then_die
 
-        engine.apply.apply_page = apply_then_die  # type: ignore[attr-defined]
+        engine.apply.apply_page = dying(apply.apply_page)  # type: ignore[attr-defined]
+        engine.apply.apply_bulk_page = dying(apply.apply_bulk_page)  # type: ignore[attr-defined]
     elif point == "answer":
         real_record = answers.record_result
 
