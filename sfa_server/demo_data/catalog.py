@@ -40,12 +40,17 @@ class Profile:
     price_rows: int
     stock_rows: int
     documents: int
+    #: product documents: at most this many tech sheets, images and brand brochures
+    tech_sheets: int
+    images: int
+    brochure_brands: int
 
 
 PROFILES = {
-    "small": Profile(agents=3, customers=60, products=500, price_rows=2_000, stock_rows=1_200, documents=90),
+    "small": Profile(agents=3, customers=60, products=500, price_rows=2_000, stock_rows=1_200, documents=90,
+                     tech_sheets=10, images=5, brochure_brands=5),
     "large": Profile(agents=1, customers=5_000, products=50_000, price_rows=250_000, stock_rows=50_000,
-                     documents=2_000),
+                     documents=2_000, tech_sheets=300, images=100, brochure_brands=20),
 }
 
 
