@@ -98,6 +98,9 @@ def some_customer_and_products(replica: Any, n: int = 2) -> tuple[str, list[str]
     with replica.session() as s:
         customer = s.execute(select(customers.c.id).where(customers.c.status == "active")
                              .order_by(customers.c.id).limit(1)).scalar_one()
-        pids = list(s.execute(select(products.c.id).where(products.c.active.is_(True))
-                              .order_by(products.c.id).limit(n)).scalars())
+        # sold by the single piece, so that any whole quantity is valid (not cable in 100 m coils);
+        # compared in Python: the replica keeps decimals as text ("1.0000")
+        rows = s.execute(select(products.c.id, products.c.pack_size, products.c.min_quantity)
+                         .where(products.c.active.is_(True)).order_by(products.c.id))
+        pids = [pid for pid, pack, minimum in rows if (pack or 1) == 1 and (minimum or 1) <= 1][:n]
     return customer, pids
