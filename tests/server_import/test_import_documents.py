@@ -157,3 +157,7 @@ def test_file_names_and_cli(tmp_path: Path, export: Path, capsys: pytest.Capture
     args = parser.parse_args([str(export / "docs.csv"), "--kind", "product_documents", "--database-url", url])
     assert erp_import.run(args) == 0
     assert "product_documents): 1 rows read, 1 new" in capsys.readouterr().out
+    assert parser.parse_args([str(export / "docs.csv"), "--kind", "documenti"]).kind == "product_documents"
+    assert parser.parse_args([str(export / "docs.csv"), "--kind", "schede"]).kind == "product_documents"
+    with pytest.raises(SystemExit):
+        parser.parse_args([str(export / "docs.csv"), "--kind", "fatture"])
