@@ -20,6 +20,7 @@ from sfa_server.demo_data.catalog import PROFILES, make_catalog
 from sfa_server.demo_data.customers import make_customers
 from sfa_server.demo_data.documents import make_documents
 from sfa_server.demo_data.people import DemoUser, demo_policy, demo_users, settings_rows, user_rows
+from sfa_server.demo_data.product_documents import make_product_documents
 
 __all__ = ["PROFILES", "DemoDataset", "DemoUser", "add_arguments", "generate", "load", "run"]
 
@@ -27,9 +28,9 @@ __all__ = ["PROFILES", "DemoDataset", "DemoUser", "add_arguments", "generate", "
 FIRST_SEQUENCE_BLOCK = 10_000
 #: Order in which load() writes streams. Customers go before price lists so that the lists, written
 #: after them, reach every agent through their own (newer) change stamps instead of scope grants.
-LOAD_ORDER = ("settings", "users", "warehouses", "products", "stock_levels", "customers", "price_lists",
-              "price_list_items", "addresses", "contacts", "open_items", "quotes", "quote_lines", "orders",
-              "order_lines", "activities", "deals")
+LOAD_ORDER = ("settings", "users", "warehouses", "products", "product_documents", "stock_levels", "customers",
+              "price_lists", "price_list_items", "addresses", "contacts", "open_items", "quotes", "quote_lines",
+              "orders", "order_lines", "activities", "deals")
 
 
 @dataclass
@@ -66,7 +67,9 @@ def generate(size: str, seed: int = 1, *, today: dt.date | None = None) -> DemoD
                                today, profile.documents, office)
     _shift_numbers(documents, FIRST_SEQUENCE_BLOCK - 1)
     rows = {"settings": settings_rows(policy), "users": users_rows, "warehouses": catalog.warehouses,
-            "products": catalog.products, "stock_levels": catalog.stock_levels,
+            "products": catalog.products,
+            "product_documents": make_product_documents(catalog, profile, size, today),
+            "stock_levels": catalog.stock_levels,
             "price_lists": catalog.price_lists, "price_list_items": catalog.price_list_items,
             "customers": book.customers, "addresses": book.addresses, "contacts": book.contacts,
             "open_items": book.open_items, **documents}

@@ -14,7 +14,6 @@ from stdnum.it import codicefiscale
 from sfa_server.demo_data.catalog import cents
 from sfa_server.demo_data.vocabulary import (
     CITIES,
-    COMPANY_WORDS,
     CONTACT_ROLES,
     FIRST_NAMES,
     LAST_NAMES,
@@ -22,6 +21,7 @@ from sfa_server.demo_data.vocabulary import (
     PAYMENT_TERMS,
     SEGMENTS,
     STREETS,
+    PaymentTerm,
 )
 from sfa_server.erp_import import ids
 
@@ -62,35 +62,58 @@ class CustomerBook:
     open_items: list[dict[str, Any]]
 
 
+_TERMS = {t.text: t for t in PAYMENT_TERMS}
+_SEGMENT_NAMES = tuple(SEGMENTS)
+_SEGMENT_WEIGHTS = tuple(weight for weight, _, _ in SEGMENTS.values())
+#: the list discounts customers get: list prices are cost plus 12-60 %, so they stay modest
+DEFAULT_DISCOUNTS = (None, None, "3", "5", "5+2", "8", "10")
+
+
+def _company_name(rng: random.Random, segment: str, first: str, last: str, city: str) -> tuple[str, bool]:
+    """(name, sole trader?) of a customer of `segment`."""
+    _, words, _ = SEGMENTS[segment]
+    if not words:
+        return f"Comune di {city}", False
+    word = rng.choice(words)
+    form = rng.choice(LEGAL_FORMS)
+    if form.startswith("di "):
+        return f"{word} {form.format(first=first, last=last)}", True
+    return f"{word} {last} {form}", False
+
+
+def _payment_term(rng: random.Random, segment: str) -> PaymentTerm:
+    terms = SEGMENTS[segment][2]
+    return _TERMS[rng.choices(tuple(terms), weights=tuple(terms.values()))[0]]
+
+
 def make_customers(rng: random.Random, count: int, agent_ids: list[str], price_list_ids: list[str],
                    today: dt.date) -> CustomerBook:
     book = CustomerBook([], [], [], [])
     for n in range(count):
         city, province, cap, belfiore, office = rng.choice(CITIES)
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        word = rng.choice(COMPANY_WORDS)
-        form = rng.choice(LEGAL_FORMS)
-        sole_trader = form.startswith("di ")
-        name = f"{word} {form.format(first=first, last=last)}" if sole_trader else f"{word} {last} {form}"
+        segment = rng.choices(_SEGMENT_NAMES, weights=_SEGMENT_WEIGHTS)[0]
+        name, sole_trader = _company_name(rng, segment, first, last, city)
+        term = _payment_term(rng, segment)
         vat = vat_number(rng, office)
         tax_code = personal_tax_code(rng, first, last, belfiore) if sole_trader else vat
         prospect = n % 20 == 7
         status = "prospect" if prospect else ("blocked" if n % 25 == 3 else "active")
         code = None if prospect else f"C{n + 1:05d}"
         cid = ids.erp_id("demo-prospects", str(n)) if prospect else ids.customer_id(code)
-        items = [] if prospect else _open_items(rng, cid, n, today, force_overdue=status == "blocked")
+        items = [] if prospect else _open_items(rng, cid, n, today, term, force_overdue=status == "blocked")
         balance = sum((i["amount"] - i["paid"] for i in items), Decimal(0))
         overdue = sum((i["amount"] - i["paid"] for i in items if i["due_date"] < today), Decimal(0))
         limit = Decimal(rng.choice((5_000, 10_000, 15_000, 25_000, 50_000, 100_000)))
         if n % 11 == 5:  # a few customers close to their credit limit
             limit = max(Decimal(1_000), (balance // 1_000) * 1_000 + 1_000)
-        slug = last.lower().replace(" ", "")
+        slug = (city if segment == "Ente pubblico" else last).lower().replace(" ", "").replace("ì", "i")
         book.customers.append({
             "id": cid, "erp_code": code, "name": name, "vat_number": vat, "tax_code": tax_code,
-            "segment": rng.choice(SEGMENTS), "status": status,
-            "payment_terms": None if prospect else rng.choice(PAYMENT_TERMS),
+            "segment": segment, "status": status,
+            "payment_terms": None if prospect else term.text,
             "price_list_id": rng.choice(price_list_ids) if price_list_ids and n % 3 == 0 else None,
-            "default_discount": rng.choice((None, None, "5", "10", "10+5", "20+10", "30+5+2")),
+            "default_discount": rng.choice(DEFAULT_DISCOUNTS),
             "credit_limit": Decimal(0) if prospect else limit, "balance": balance, "overdue_amount": overdue,
             "language": "it", "agent_id": agent_ids[n % len(agent_ids)],
             "phone": f"+39 0{rng.randint(10, 99)} {rng.randint(100000, 9999999)}",
@@ -110,7 +133,8 @@ def make_customers(rng: random.Random, count: int, agent_ids: list[str], price_l
             contact_name = f"{c_first} {c_last}"
             book.contacts.append({
                 "id": ids.contact_id(cid, contact_name.lower()), "customer_id": cid, "name": contact_name,
-                "role": CONTACT_ROLES[0] if k == 0 else rng.choice(CONTACT_ROLES[1:]),
+                "role": (("Ufficio tecnico" if segment == "Ente pubblico" else CONTACT_ROLES[0]) if k == 0
+                         else rng.choice(CONTACT_ROLES[1:])),
                 "phone": f"+39 3{rng.randint(20, 49)} {rng.randint(1000000, 9999999)}",
                 "email": f"{c_first.lower()}.{c_last.lower().replace(' ', '')}@{slug}{n + 1}.example.it"})
         book.open_items.extend(items)
@@ -119,17 +143,23 @@ def make_customers(rng: random.Random, count: int, agent_ids: list[str], price_l
     return book
 
 
-def _open_items(rng: random.Random, cid: str, n: int, today: dt.date, *, force_overdue: bool) -> list[dict]:
+def _open_items(rng: random.Random, cid: str, n: int, today: dt.date, term: PaymentTerm, *,
+                force_overdue: bool) -> list[dict]:
+    """The customer's unpaid invoices, one row per instalment of its payment term."""
     items = []
     overdue_customer = force_overdue or n % 7 == 2
+    # paid in advance: nothing is open, unless older invoices (on 30 days) were never paid
+    days = term.days or ((30,) if overdue_customer else ())
+    if not days:
+        return items
     for k in range(rng.randint(0, 4) + (1 if overdue_customer else 0)):
         age = rng.randint(5, 150) if not (overdue_customer and k == 0) else rng.randint(90, 150)
         doc_date = today - dt.timedelta(days=age)
         number = f"FT {doc_date.year}/{(n * 7 + k) % 9000 + 100:05d}"
         amount = cents(Decimal(rng.randint(15_000, 800_000)) / 100)
-        rates = 2 if rng.random() < 0.4 else 1
-        for r in range(rates):
-            due = _end_of_month_after(doc_date, months=r + 1)
+        rates = len(days)
+        for r, after in enumerate(days):
+            due = due_date(doc_date, after, end_of_month=term.end_of_month)
             share = cents(amount / rates) if r < rates - 1 else amount - cents(amount / rates) * (rates - 1)
             paid = Decimal(0)
             if due < today and not overdue_customer:
@@ -142,7 +172,10 @@ def _open_items(rng: random.Random, cid: str, n: int, today: dt.date, *, force_o
     return items
 
 
-def _end_of_month_after(day: dt.date, *, months: int) -> dt.date:
-    """'30/60 gg DF FM': the end of the month `months` after the invoice month."""
-    index = day.year * 12 + day.month - 1 + months + 1
+def due_date(invoice_date: dt.date, days: int, *, end_of_month: bool) -> dt.date:
+    """'30 gg d.f.f.m.': the end of the month 30 days (one month) after the invoice month, as the ERPs
+    count it (days in months, so that the 30 and 60 day instalments never fall on the same day)."""
+    if not end_of_month:
+        return invoice_date + dt.timedelta(days=days)
+    index = invoice_date.year * 12 + invoice_date.month - 1 + days // 30 + 1
     return dt.date(index // 12, index % 12 + 1, 1) - dt.timedelta(days=1)

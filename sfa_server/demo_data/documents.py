@@ -18,7 +18,8 @@ from sfa_server.demo_data.vocabulary import LOST_REASONS
 from sfa_server.erp_import import ids
 
 QUOTE_STATUSES = ("draft", "sent", "sent", "accepted", "lost", "expired")
-LINE_DISCOUNTS = (None, None, "5", "10", "10+5", "20", "25+5")
+#: line discounts agents give: list prices are cost plus 12-60 %, so a big one needs the office (margin)
+LINE_DISCOUNTS = (None, None, "3", "5", "5+3", "10", "10+5", "20")
 
 
 class _Breaks(Mapping[str, Sequence[PriceBreak]]):

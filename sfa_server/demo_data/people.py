@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sfa_desktop.domain.approval import ApprovalPolicy
-from sfa_server.demo_data.vocabulary import COMPANY
+from sfa_server.demo_data.vocabulary import COMPANY, PAYMENT_TERMS
 from sfa_server.erp_import import ids
 
 AGENT_NAMES = ("Marco Bianchi", "Giulia Esposito", "Luca Ferrari", "Sara Colombo", "Davide Greco")
@@ -64,9 +64,15 @@ def _logo() -> dict[str, str]:
     return {"logo_png": base64.b64encode(path.read_bytes()).decode("ascii")} if path.is_file() else {}
 
 
+def payment_terms_setting() -> dict[str, dict[str, str]]:
+    """The `payment_terms` setting: each customer's payment-terms text -> what it means, per language."""
+    return {t.text: {"it": t.it, "en": t.en} for t in PAYMENT_TERMS}
+
+
 def settings_rows(policy: ApprovalPolicy) -> list[dict[str, Any]]:
     return [
         {"id": "company", "value": {**COMPANY, **_logo()}},
+        {"id": "payment_terms", "value": payment_terms_setting()},
         {"id": "approval_policy", "value": policy.to_settings()},
         {"id": "quote_validity_days", "value": 30},
         {"id": "currency", "value": "EUR"},

@@ -1,6 +1,8 @@
-"""Italian words the demo wholesaler is made of: places, people, trades, product families, brands."""
+"""Italian words the demo wholesaler is made of: places, people, trades, payment terms, the company."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 #: (city, province, postal code, Belfiore cadastral code, tax office code used in VAT numbers)
 CITIES = (
@@ -32,54 +34,72 @@ LAST_NAMES = ("Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Col
               "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo",
               "Lombardi", "Moretti", "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso",
               "Ferrara", "Galli", "Martini", "Leone", "Longo", "Gentile", "Martinelli", "Vitale")
-COMPANY_WORDS = ("Elettroforniture", "Impianti", "Elettrotecnica", "Termoidraulica", "Ferramenta",
-                 "Edilizia", "Elettroservice", "Tecnoimpianti", "Sistemi Elettrici", "Casa & Cantiere",
-                 "Illuminazione", "Automazioni", "Costruzioni", "Energia", "Domotica", "Installazioni")
+#: customer segments: weight, words their company names are made of, payment terms they get (weights)
+SEGMENTS = {
+    "Installatore elettrico": (36, ("Impianti", "Elettrotecnica", "Elettroservice", "Tecnoimpianti",
+                                    "Sistemi Elettrici", "Installazioni", "Domotica", "Automazioni"),
+                               {"Ri.Ba. 30/60 gg d.f.f.m.": 5, "Ri.Ba. 60 gg d.f.f.m.": 2, "Rimessa diretta": 1,
+                                "Bonifico 30 gg d.f.": 1}),
+    "Installatore fotovoltaico": (8, ("Energia", "Solare", "Green Power", "Fotovoltaica"),
+                                  {"Ri.Ba. 30/60 gg d.f.f.m.": 2, "Bonifico 30 gg d.f.": 2,
+                                   "Bonifico anticipato": 1}),
+    "Installatore termoidraulico": (10, ("Termoidraulica", "Termotecnica", "Idrotermica"),
+                                    {"Ri.Ba. 30/60 gg d.f.f.m.": 3, "Ri.Ba. 60 gg d.f.f.m.": 1,
+                                     "Rimessa diretta": 1}),
+    "Impresa edile": (12, ("Edilizia", "Costruzioni", "Casa & Cantiere"),
+                      {"Ri.Ba. 30/60/90 gg d.f.f.m.": 3, "Ri.Ba. 60 gg d.f.f.m.": 2, "Bonifico anticipato": 1}),
+    "Rivenditore": (12, ("Elettroforniture", "Ferramenta", "Illuminazione", "Materiale Elettrico"),
+                    {"Ri.Ba. 60 gg d.f.f.m.": 2, "Ri.Ba. 90 gg d.f.f.m.": 2, "Ri.Ba. 30/60/90 gg d.f.f.m.": 1}),
+    "Industria": (8, ("Officine Meccaniche", "Industrie", "Carpenteria", "Stampaggio Plastica"),
+                  {"Bonifico 60 gg d.f.f.m.": 3, "Ri.Ba. 90 gg d.f.f.m.": 1}),
+    "Manutentore": (10, ("Manutenzioni", "Global Service", "Facility Service"),
+                    {"Ri.Ba. 30/60 gg d.f.f.m.": 2, "Bonifico 30 gg d.f.": 1, "Rimessa diretta": 1}),
+    "Ente pubblico": (4, (), {"Bonifico 30 gg d.f.": 1}),
+}
 LEGAL_FORMS = ("S.r.l.", "S.r.l.", "S.r.l.s.", "S.p.A.", "S.n.c.", "S.a.s.", "di {first} {last}")
-SEGMENTS = ("Installatore elettrico", "Installatore termoidraulico", "Impresa edile", "Rivenditore",
-            "Industria", "Manutentore", "Ente pubblico")
 CONTACT_ROLES = ("Titolare", "Ufficio acquisti", "Amministrazione", "Capo cantiere", "Responsabile tecnico",
                  "Magazziniere")
-PAYMENT_TERMS = ("RB 30/60 gg DF FM", "RB 60 gg DF FM", "RB 30/60/90 gg DF FM", "Bonifico 30 gg DF",
-                 "Bonifico 60 gg DF FM", "Rimessa diretta", "Bonifico anticipato", "RiBa 90 gg DF FM")
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentTerm:
+    """A payment term as the ERP prints it on the customer, and what it means, in Italian and English."""
+
+    text: str
+    it: str
+    en: str
+    #: days from the invoice date of each instalment (0: at sight); empty: paid before shipment
+    days: tuple[int, ...]
+    #: 'f.m.' (fine mese): each instalment falls due at the end of the month its days reach
+    end_of_month: bool
+
+
+PAYMENT_TERMS = (
+    PaymentTerm("Ri.Ba. 30/60 gg d.f.f.m.", "Ricevuta bancaria in due rate a 30 e 60 giorni data fattura fine mese",
+                "Bank receipt (Ri.Ba.) in two instalments, 30 and 60 days end of month from the invoice date",
+                (30, 60), True),
+    PaymentTerm("Ri.Ba. 60 gg d.f.f.m.", "Ricevuta bancaria a 60 giorni data fattura fine mese",
+                "Bank receipt (Ri.Ba.) 60 days end of month from the invoice date", (60,), True),
+    PaymentTerm("Ri.Ba. 30/60/90 gg d.f.f.m.",
+                "Ricevuta bancaria in tre rate a 30, 60 e 90 giorni data fattura fine mese",
+                "Bank receipt (Ri.Ba.) in three instalments, 30, 60 and 90 days end of month from the invoice date",
+                (30, 60, 90), True),
+    PaymentTerm("Ri.Ba. 90 gg d.f.f.m.", "Ricevuta bancaria a 90 giorni data fattura fine mese",
+                "Bank receipt (Ri.Ba.) 90 days end of month from the invoice date", (90,), True),
+    PaymentTerm("Bonifico 30 gg d.f.", "Bonifico bancario a 30 giorni data fattura",
+                "Bank transfer 30 days from the invoice date", (30,), False),
+    PaymentTerm("Bonifico 60 gg d.f.f.m.", "Bonifico bancario a 60 giorni data fattura fine mese",
+                "Bank transfer 60 days end of month from the invoice date", (60,), True),
+    PaymentTerm("Rimessa diretta", "Rimessa diretta: pagamento a vista fattura, in contanti, assegno o bonifico",
+                "Direct payment on receipt of the invoice (cash, cheque or bank transfer)", (0,), False),
+    PaymentTerm("Bonifico anticipato", "Bonifico bancario anticipato, prima della spedizione della merce",
+                "Bank transfer in advance, before the goods are shipped", (), False),
+)
 LOST_REASONS = ("Prezzo più basso da un concorrente", "Il cliente ha rinviato i lavori",
                 "Tempi di consegna troppo lunghi", "Cantiere assegnato a un'altra impresa")
 ACTIVITY_SUBJECTS = ("Visita in cantiere", "Presentazione nuovo catalogo", "Telefonata per offerta",
                      "Sollecito pagamento", "Consegna campionatura")
 
-#: (category, unit, VAT rate, pack sizes, cost range in cents, names, variants)
-FAMILIES = (
-    ("Cavi", "M", 22, (100, 50), (20, 900),
-     ("Cavo unipolare FS17", "Cavo multipolare FG16OR16", "Cavo FROR 450/750V", "Cavo coassiale TV",
-      "Cavo UTP Cat.6"), ("1,5 mm²", "2,5 mm²", "4 mm²", "6 mm²", "3G1,5", "3G2,5", "5G4", "4x1,5")),
-    ("Interruttori e prese", "PZ", 22, (10, 1), (80, 2500),
-     ("Interruttore unipolare", "Deviatore", "Invertitore", "Presa bipasso 10/16A", "Presa Schuko",
-      "Pulsante a tasto", "Presa RJ45"), ("bianco", "nero", "antracite", "tech", "sabbia", "1 modulo")),
-    ("Protezione quadri", "PZ", 22, (1, 6), (600, 18000),
-     ("Interruttore magnetotermico", "Differenziale puro", "Magnetotermico differenziale",
-      "Scaricatore di sovratensione", "Centralino da incasso"),
-     ("1P+N 10A", "1P+N 16A", "2P 25A", "4P 40A", "12 moduli", "24 moduli", "36 moduli")),
-    ("Illuminazione", "PZ", 22, (1, 10), (300, 12000),
-     ("Lampadina LED E27", "Faretto LED GU10", "Plafoniera LED", "Proiettore LED", "Striscia LED",
-      "Pannello LED 60x60"), ("3000K", "4000K", "6500K", "10W", "20W", "50W", "IP65")),
-    ("Tubi e canaline", "M", 22, (50, 25), (30, 800),
-     ("Tubo corrugato", "Tubo rigido PVC", "Canalina portacavi", "Guaina spiralata"),
-     ("Ø16", "Ø20", "Ø25", "Ø32", "40x40", "60x40", "grigio", "nero")),
-    ("Ferramenta", "PZ", 22, (100, 50, 10), (2, 400),
-     ("Tassello nylon", "Vite autofilettante", "Fascetta in nylon", "Staffa a muro", "Rondella piana"),
-     ("6x30", "8x40", "10x50", "M6", "M8", "200 mm", "300 mm", "zincata", "inox")),
-    ("Utensili", "PZ", 22, (1,), (400, 25000),
-     ("Trapano avvitatore", "Pinza spelafili", "Cacciavite isolato", "Tester digitale",
-      "Tronchese", "Livella laser"), ("18V", "12V", "VDE 1000V", "professionale", "kit")),
-    ("Domotica e sicurezza", "PZ", 22, (1,), (1500, 45000),
-     ("Videocitofono", "Termostato smart", "Sensore di movimento", "Centrale allarme", "Attuatore"),
-     ("Wi-Fi", "Zigbee", "2 fili", "KNX", "bianco")),
-    ("Fotovoltaico", "PZ", 10, (1,), (5000, 90000),
-     ("Modulo fotovoltaico", "Inverter ibrido", "Batteria di accumulo", "Quadro di campo"),
-     ("410W", "450W", "3kW", "6kW", "5kWh", "10kWh")),
-)
-BRANDS = ("BTicino", "Vimar", "Gewiss", "ABB", "Schneider Electric", "Legrand", "Prysmian", "Philips",
-          "Osram", "Fischer", "Bosch", "Makita", "Beghelli", "Came", "Urmet", "FIMER", "Hager", "Finder")
 COMPANY = {
     "name": "Forniture Elettriche Padane S.p.A.",
     "street": "Via dell'Industria 24",

@@ -22,13 +22,19 @@ __all__ = ["COLUMNS", "KIND_ORDER", "FileReport", "ImportReport", "RejectedRow",
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="a CSV file, or a folder of CSV files named after their kind "
                                      "(customers.csv, products.csv, ...)")
-    parser.add_argument("--kind", choices=KIND_ORDER,
-                        help="what the file holds (default: from the file name)")
+    parser.add_argument("--kind", choices=KIND_ORDER, type=_kind,
+                        help="what the file holds, in English or Italian (clienti, documenti, ...; "
+                             "default: from the file name)")
     parser.add_argument("--skip-bad-rows", action="store_true",
                         help="import the good rows even when some rows are rejected")
     parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     parser.add_argument("--database-url", default=None,
                         help="database URL (default: env SFA_DATABASE_URL, else the SQLite file)")
+
+
+def _kind(text: str) -> str:
+    """--kind in English or Italian: 'documenti' and 'schede' are product_documents."""
+    return kind_from_filename(text.strip()) or text
 
 
 def import_path(engine: Engine, path: str | Path, *, kind: str | None = None, skip_bad_rows: bool = False,

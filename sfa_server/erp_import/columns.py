@@ -26,11 +26,12 @@ def _c(name: str, type_: str = TEXT, *aliases: str, required: bool = False, max_
 
 
 # Import order: parents before the rows that refer to them (a folder import follows it).
-KIND_ORDER = ("warehouses", "products", "price_lists", "price_list_items", "customers", "addresses",
-              "contacts", "open_items", "stock")
+KIND_ORDER = ("warehouses", "products", "product_documents", "price_lists", "price_list_items", "customers",
+              "addresses", "contacts", "open_items", "stock")
 
 #: Which protocol stream each kind fills.
-KIND_STREAM = {"warehouses": "warehouses", "products": "products", "price_lists": "price_lists",
+KIND_STREAM = {"warehouses": "warehouses", "products": "products", "product_documents": "product_documents",
+               "price_lists": "price_lists",
                "price_list_items": "price_list_items", "customers": "customers",
                "addresses": "addresses", "contacts": "contacts", "open_items": "open_items",
                "stock": "stock_levels"}
@@ -56,6 +57,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("min_quantity", DECIMAL, "qta_minima", "quantita_minima", "lotto_minimo", "minimo_ordinabile"),
         _c("cost", DECIMAL, "costo", "costo_ultimo", "costo_medio", "costo_standard"),
         _c("active", BOOL, "attivo", help="S/N, default S"),
+    ),
+    "product_documents": (
+        _c("sku", TEXT, "codice_articolo", "cod_articolo", "articolo", "codice", required=True, max_length=60),
+        _c("kind", TEXT, "tipo", "tipo_documento", required=True, max_length=40,
+           help="tech_sheet/scheda_tecnica, brochure, image/immagine, manual/manuale, certificate/certificato"),
+        _c("title", TEXT, "titolo", "descrizione", "nome", help="default: the file's name"),
+        _c("file", TEXT, "nome_file", "percorso", "allegato", "documento", required=True, max_length=255,
+           help="path relative to the CSV's folder; PDF, PNG or JPEG, at most 10 MiB"),
     ),
     "price_lists": (
         _c("code", TEXT, "codice", "codice_listino", "listino", required=True, max_length=40),
@@ -171,7 +180,7 @@ def kind_from_filename(name: str) -> str | None:
                "listini": "price_lists", "righe_listino": "price_list_items", "prezzi": "price_list_items",
                "clienti": "customers", "indirizzi": "addresses", "destinazioni": "addresses",
                "contatti": "contacts", "partite_aperte": "open_items", "scadenzario": "open_items",
-               "giacenze": "stock"}
+               "giacenze": "stock", "documenti": "product_documents", "schede": "product_documents"}
     for kind in sorted(KINDS, key=len, reverse=True):
         if stem == kind or stem.startswith(kind + "_") or stem.startswith(kind + "-"):
             return kind

@@ -67,3 +67,7 @@ def open_item_id(cust_id: str, document_number: str, due_date_iso: str) -> str:
 
 def stock_level_id(prod_id: str, wh_id: str) -> str:
     return erp_id("stock_levels", prod_id, wh_id)
+
+
+def product_document_id(sku: str, kind: str, filename: str) -> str:
+    return erp_id("product_documents", sku, kind, filename)

@@ -6,7 +6,7 @@ Functions take a session and never commit: the caller holds the one transaction 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sfa_server.changes import upsert_rows
+from sfa_server.erp_import.attachments import AttachmentChanged
 from sfa_server.erp_import.columns import COLUMNS, KIND_ORDER, KIND_STREAM, NUMERIC, map_header
 from sfa_server.erp_import.csv_file import CsvFile, CsvFileError, read_csv
 from sfa_server.erp_import.report import FileReport, ImportReport, RejectedRow
@@ -24,11 +25,14 @@ from sfa_server.models import STREAM_MODELS, User
 #: Columns whose row field has another name.
 _FIELD_OF_COLUMN = {"price_list_code": "price_list_id", "agent_code": "agent_id"}
 _ID_CHUNK = 900  # stays under SQLite's bound-parameter limit
+#: document contents held in memory at once while they are written
+_CONTENT_BATCH_BYTES = 64 * 1024 * 1024
 
 
 def check_file(kind: str, csv_file: CsvFile, refs: References, *, now: dt.datetime,
                report: FileReport) -> list[dict[str, Any]]:
-    """Accepted rows of the file (in file order); rejections go to `report`. Pure: no I/O."""
+    """Accepted rows of the file (in file order); rejections go to `report`. No database I/O; product
+    documents hash the files they name (in the CSV's folder)."""
     report.encoding, report.delimiter = csv_file.encoding, csv_file.delimiter
     mapping, missing, ignored = map_header(kind, csv_file.header)
     report.ignored_columns = ignored
@@ -41,13 +45,14 @@ def check_file(kind: str, csv_file: CsvFile, refs: References, *, now: dt.dateti
     report.rows_read = len(csv_file.records)
     seen: dict[str, int] = {}
     accepted: list[dict[str, Any]] = []
+    folder = Path(csv_file.path).parent
     for record in csv_file.records:
         try:
             values = parse_record(kind, record.cells, mapping, separator)
             key = natural_key(kind, values)
             if key in seen:
                 raise RowError([f"same {_key_words(kind)} as line {seen[key]}"])
-            row = build_row(kind, values, refs, now=now)
+            row = build_row(kind, values, refs, now=now, folder=folder)
         except RowError as exc:
             report.rejected.append(RejectedRow(record.line, tuple(exc.reasons)))
             continue
@@ -63,7 +68,8 @@ def _key_words(kind: str) -> str:
     return {"warehouses": "code", "products": "product code", "price_lists": "code and version",
             "price_list_items": "list, product and quantity", "customers": "customer code",
             "addresses": "customer and address", "contacts": "customer and contact",
-            "open_items": "customer, document and due date", "stock": "product and warehouse"}[kind]
+            "open_items": "customer, document and due date", "stock": "product and warehouse",
+            "product_documents": "product, kind and file name"}[kind]
 
 
 def load_references(session: Session) -> References:
@@ -87,11 +93,16 @@ def load_references(session: Session) -> References:
 
 
 def existing_rows(session: Session, stream: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The rows with these ids; a document's content is not loaded (its sha256 stands for it), only
+    whether it is missing (`content_missing`)."""
     table = STREAM_MODELS[stream].__table__  # type: ignore[attr-defined]
+    columns: list[Any] = [c for c in table.c if c.name != "content"]
+    if "content" in table.c:
+        columns.append(table.c.content.is_(None).label("content_missing"))
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), _ID_CHUNK):
         chunk = ids[start:start + _ID_CHUNK]
-        for row in session.execute(select(table).where(table.c.id.in_(chunk))).mappings():
+        for row in session.execute(select(*columns).where(table.c.id.in_(chunk))).mappings():
             out[row["id"]] = dict(row)
     return out
 
@@ -128,6 +139,9 @@ def write_rows(session: Session, kind: str, rows: list[dict[str, Any]], present_
         row = {k: v for k, v in row.items() if k not in absent_fields}
         if kind == "stock":  # a new reading of the same figures is not a change worth syncing
             differs = any(not _same(v, old.get(k)) for k, v in row.items() if k != "as_of")
+        elif kind == "product_documents":  # the same sha256 is the same content
+            differs = bool(old.get("content_missing")) or any(
+                not _same(v, old.get(k)) for k, v in row.items() if k != "content")
         else:
             differs = any(not _same(v, old.get(k)) for k, v in row.items())
         if not differs:
@@ -137,8 +151,28 @@ def write_rows(session: Session, kind: str, rows: list[dict[str, Any]], present_
         if stream == "customers":
             row["row_version"] = (old.get("row_version") or 0) + 1
         changed.append(row)
-    if changed:
+    if not changed:
+        return
+    if kind == "product_documents":
+        for batch in _with_contents(changed):
+            upsert_rows(session, stream, batch)
+    else:
         upsert_rows(session, stream, changed)
+
+
+def _with_contents(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Document rows with their files read, in batches of bounded size (AttachmentChanged if a file
+    is no longer what its check hashed)."""
+    batch: list[dict[str, Any]] = []
+    held = 0
+    for row in rows:
+        batch.append({**row, "content": row["content"].read()})
+        held += row["size"]
+        if held >= _CONTENT_BATCH_BYTES:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
 
 
 def import_files(session: Session, files: Sequence[tuple[str, str | Path]], *, skip_bad_rows: bool = False,
@@ -163,7 +197,10 @@ def import_files(session: Session, files: Sequence[tuple[str, str | Path]], *, s
         rows = check_file(kind, csv_file, refs, now=now, report=file_report)
         mapping, _, _ = map_header(kind, csv_file.header)
         if rows and (skip_bad_rows or not report.has_errors):
-            write_rows(session, kind, rows, mapping, file_report)
+            try:
+                write_rows(session, kind, rows, mapping, file_report)
+            except AttachmentChanged as exc:  # the caller rolls back: committed stays False
+                file_report.error = str(exc)
         elif rows:
             _count_without_writing(session, kind, rows, file_report)
     report.committed = not dry_run and not any(f.error for f in report.files) and (

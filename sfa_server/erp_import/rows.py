@@ -7,10 +7,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sfa_desktop.domain.discounts import DiscountError, format_discount, parse_discount
 from sfa_server.erp_import import ids, values
+from sfa_server.erp_import.attachments import inspect_file, relative_path
 from sfa_server.erp_import.columns import (
     BARCODE,
     BOOL,
@@ -33,6 +35,11 @@ ADDRESS_KINDS = {"billing": "billing", "fatturazione": "billing", "sede": "billi
                  "sede_legale": "billing", "legale": "billing",
                  "shipping": "shipping", "consegna": "shipping", "spedizione": "shipping",
                  "destinazione": "shipping"}
+DOCUMENT_KINDS = {"tech_sheet": "tech_sheet", "scheda_tecnica": "tech_sheet", "scheda": "tech_sheet",
+                  "brochure": "brochure", "catalogo": "brochure", "depliant": "brochure",
+                  "image": "image", "immagine": "image", "foto": "image",
+                  "manual": "manual", "manuale": "manual", "istruzioni": "manual",
+                  "certificate": "certificate", "certificato": "certificate", "certificazione": "certificate"}
 LANGUAGES = {"it": "it", "ita": "it", "italiano": "it", "en": "en", "eng": "en", "inglese": "en"}
 _EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"\+?[0-9 ()./\-]{5,30}")
@@ -140,11 +147,29 @@ def natural_key(kind: str, v: Mapping[str, Any]) -> str:
         return f"{v['customer_code']}/{v['document_number']}/{v['due_date']}"
     if kind == "stock":
         return f"{v['sku']}@{v['warehouse_code']}"
+    if kind == "product_documents":
+        try:
+            filename = relative_path(v["file"]).name
+        except ValueError:
+            filename = v["file"]
+        return f"{v['sku']}/{document_kind(v['kind']) or v['kind']}/{filename}"
     raise ValueError(f"unknown kind {kind}")
 
 
-def build_row(kind: str, v: Mapping[str, Any], refs: References, *, now: dt.datetime) -> dict[str, Any]:
-    """The protocol row for the record's typed values; RowError names every broken rule."""
+def document_kind(text: str) -> str | None:
+    """'Scheda tecnica', 'scheda-tecnica', 'tech_sheet' -> 'tech_sheet'; None when it is no kind."""
+    return DOCUMENT_KINDS.get(re.sub(r"[\s\-]+", "_", text.strip().lower()))
+
+
+def build_row(kind: str, v: Mapping[str, Any], refs: References, *, now: dt.datetime,
+              folder: Path | None = None) -> dict[str, Any]:
+    """The protocol row for the record's typed values; RowError names every broken rule.
+
+    A product document's file is looked for in `folder` (the CSV's); its row's `content` is the
+    checked Attachment, read when the row is written.
+    """
+    if kind == "product_documents":
+        return _product_document(v, refs, folder or Path("."))
     return _BUILDERS[kind](v, refs, now)
 
 
@@ -183,6 +208,27 @@ def _product(v, refs, now):
             "vat_rate": v["vat_rate"], "category": v["category"], "brand": v["brand"],
             "barcode": v["barcode"], "pack_size": v["pack_size"], "min_quantity": v["min_quantity"],
             "cost": v["cost"], "active": True if v["active"] is None else v["active"]}
+
+
+def _product_document(v, refs, folder: Path):
+    reasons: list[str] = []
+    if v["sku"] not in refs.products:
+        reasons.append(f"unknown product code '{v['sku']}'")
+    kind = document_kind(v["kind"])
+    if kind is None:
+        reasons.append(f"kind '{v['kind']}' is not one of tech_sheet (scheda_tecnica), brochure, image "
+                       "(immagine), manual (manuale), certificate (certificato)")
+    attachment = None
+    try:
+        attachment = inspect_file(folder, v["file"])
+    except ValueError as exc:
+        reasons.append(str(exc))
+    _raise(reasons)
+    title = v["title"] or attachment.filename.rsplit(".", 1)[0]
+    return {"id": ids.product_document_id(v["sku"], kind, attachment.filename),
+            "product_id": refs.products[v["sku"]], "kind": kind, "title": title,
+            "filename": attachment.filename, "media_type": attachment.media_type, "size": attachment.size,
+            "sha256": attachment.sha256, "content": attachment}
 
 
 def _price_list(v, refs, now):

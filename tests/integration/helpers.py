@@ -87,7 +87,9 @@ def some_customer_and_products(replica: Any, n: int = 2) -> tuple[str, list[str]
                              .order_by(customers.c.id).limit(1)).scalar_one()
         priced = select(items.c.product_id).join(lists, lists.c.id == items.c.price_list_id).where(
             lists.c.is_base.is_(True))
-        pids = list(s.execute(select(products.c.id).where(products.c.active.is_(True),
-                                                          products.c.id.in_(priced))
-                              .order_by(products.c.id).limit(n)).scalars())
+        # sold by the single piece, so that any whole quantity is valid (not cable in 100 m coils);
+        # compared in Python: the replica keeps decimals as text ("1.0000")
+        rows = s.execute(select(products.c.id, products.c.pack_size, products.c.min_quantity)
+                         .where(products.c.active.is_(True), products.c.id.in_(priced)).order_by(products.c.id))
+        pids = [pid for pid, pack, minimum in rows if (pack or 1) == 1 and (minimum or 1) <= 1][:n]
     return customer, pids

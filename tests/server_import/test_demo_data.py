@@ -32,6 +32,11 @@ def small() -> demo_data.DemoDataset:
     return generate("small", 7, today=TODAY)
 
 
+@pytest.fixture(scope="module")
+def large() -> demo_data.DemoDataset:
+    return generate("large", 1, today=TODAY)
+
+
 def test_same_seed_same_company(small: demo_data.DemoDataset) -> None:
     assert generate("small", 7, today=TODAY).rows == small.rows
     assert generate("small", 8, today=TODAY).rows["customers"] != small.rows["customers"]
@@ -105,8 +110,8 @@ def test_documents_are_priced_and_totalled_by_the_domain(small: demo_data.DemoDa
 
 
 @pytest.mark.slow
-def test_large_company_has_the_promised_volumes() -> None:
-    counts = generate("large", 1, today=TODAY).counts()
+def test_large_company_has_the_promised_volumes(large: demo_data.DemoDataset) -> None:
+    counts = large.counts()
     assert counts["customers"] == 5_000 and counts["products"] == 50_000
     assert counts["price_list_items"] == 250_000 and counts["stock_levels"] == 50_000
     assert 1_900 <= counts["quotes"] + counts["orders"] <= 2_000

@@ -71,6 +71,10 @@ def erp_folder(write_csv) -> Path:
                                   "C002;NC 2026/3;20/01/2026;20/01/2026;-250,00;0"])
     write_csv("giacenze.csv", ["Codice articolo;Magazzino;Giacenza;Impegnato;In arrivo;Data arrivo",
                                "CAV001;MI;1.500;200;1000;15/03/2026", "INT001;BO;12;0;;"])
+    (write_csv.folder / "schede").mkdir()
+    (write_csv.folder / "schede" / "CAV001.pdf").write_bytes(b"%PDF-1.4\n% a tech sheet\n%%EOF\n")
+    write_csv("documenti.csv", ["Codice articolo;Tipo;Titolo;File",
+                                "CAV001;scheda tecnica;Scheda tecnica FS17;schede/CAV001.pdf"])
     return write_csv.folder
 
 
@@ -103,6 +107,8 @@ def test_full_export_imports_every_kind(server_engine: Engine, agent_ids: dict, 
     address = row(server_engine, "addresses", ids.address_id(ids.customer_id("C001"), "billing"))
     assert address["province"] == "MI" and address["country"] == "IT"
     assert count(server_engine, "addresses") == 3 and count(server_engine, "contacts") == 1
+    sheet = row(server_engine, "product_documents", ids.product_document_id("CAV001", "tech_sheet", "CAV001.pdf"))
+    assert sheet["media_type"] == "application/pdf" and sheet["product_id"] == ids.product_id("CAV001")
 
 
 def test_reimport_updates_and_never_duplicates(server_engine: Engine, agent_ids: dict, write_csv) -> None:
