@@ -65,8 +65,15 @@ def open_replica(path: Path | str, key: bytes, *, create: bool = True,
             raise classify_open_error(path, error.orig) from error
         raise
 
-    with engine.begin() as conn:  # a first sync killed mid-way left indexes and search to be rebuilt
-        if ensure_indexes(conn) | ensure_search(conn):
-            log.info("indexes and search of %s rebuilt after an interrupted first sync", path.name)
+    try:
+        with engine.begin() as conn:  # a first sync killed mid-way left indexes and search to be rebuilt
+            if ensure_indexes(conn) | ensure_search(conn):
+                log.info("indexes and search of %s rebuilt after an interrupted first sync", path.name)
+    except exc.OperationalError as error:
+        if "database or disk is full" not in str(error.orig):
+            raise
+        # No room to build them now: the replica opens all the same (slower searches); the next
+        # sync or open builds them once there is space.
+        log.warning("indexes of %s not rebuilt: the disk is full", path.name)
     log.info("replica opened: %s (schema %s)", path.name, migrations.LATEST_VERSION)
     return Replica(path=path, engine=engine)
