@@ -15,24 +15,32 @@ import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
 __all__ = [
+    "FIELD_LABELS",
     "MESSAGES",
     "Message",
+    "N_plural",
     "UserError",
     "format_message",
     "format_template",
     "format_value",
     "register",
+    "register_fields",
 ]
 
 
 def N_(text: str) -> str:
     return text
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """A message with a singular and a plural form; the parameter `count` chooses."""
+    return singular, plural
 
 
 @dataclass(frozen=True)
@@ -84,11 +92,18 @@ class UserError(ValueError):
         return self.message.code
 
 
-#: code -> English text (the msgid of the catalogs). Modules add their codes with `register`.
-MESSAGES: dict[str, str] = {}
+#: code -> English text (the msgid of the catalogs), or (singular, plural) chosen by the param
+#: `count`. Modules add their codes with `register`.
+MESSAGES: dict[str, str | tuple[str, str]] = {}
+#: field name (as on the wire: phone, email...) -> its English label, for {x:field} / {x:fields}.
+FIELD_LABELS: dict[str, str] = {}
 
 
-def register(codes: Mapping[str, str]) -> None:
+def register_fields(labels: Mapping[str, str]) -> None:
+    FIELD_LABELS.update(labels)
+
+
+def register(codes: Mapping[str, str | tuple[str, str]]) -> None:
     """Add codes to the catalog; a code is declared once (a second, different text is a bug)."""
     for code, text in codes.items():
         if MESSAGES.get(code, text) != text:
@@ -168,9 +183,25 @@ def _datetime(value: Any) -> dt.datetime | None:
         return None
 
 
+class Translator(Protocol):
+    def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+
+
+Translate = Callable[[str], str] | Translator | None
+
+
+def _gettext(translate: Translate) -> Callable[[str], str] | None:
+    if translate is None or callable(translate):
+        return translate  # type: ignore[return-value]
+    return translate.gettext
+
+
 class _Formatter(string.Formatter):
-    def __init__(self, lang: str, translate: Callable[[str], str] | None) -> None:
-        self.lang, self.translate = lang, translate
+    def __init__(self, lang: str, translate: Translate) -> None:
+        self.lang, self.translator = lang, translate
+        self.translate = _gettext(translate)
 
     def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
         if isinstance(key, str):
@@ -179,11 +210,15 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, Message):
-            return format_message(value, self.lang, self.translate)
+            return format_message(value, self.lang, self.translator)
         if isinstance(value, Mapping) and "code" in value:
             nested = Message.from_wire(value)
             if nested is not None:
-                return format_message(nested, self.lang, self.translate)
+                return format_message(nested, self.lang, self.translator)
+        if format_spec in ("field", "fields"):
+            names = value if isinstance(value, list | tuple) else [value]
+            labels = [FIELD_LABELS.get(str(n), str(n)) for n in names]
+            return ", ".join(self.translate(label) if self.translate else label for label in labels)
         if isinstance(value, list | tuple):
             separator = {"list": ", ", "sentences": " "}.get(format_spec, "; ")
             inner = "" if format_spec in ("list", "sentences") else format_spec
@@ -194,20 +229,38 @@ class _Formatter(string.Formatter):
         return format_value(value, format_spec, self.lang)
 
 
-def format_message(message: Message, lang: str = "en", translate: Callable[[str], str] | None = None) -> str:
+def format_message(message: Message, lang: str = "en", translate: Translate = None) -> str:
     """The message as text for a reader of `lang`; unknown codes show the code and parameters."""
     template = MESSAGES.get(message.code)
     if template is None:
         params = ", ".join(f"{k}={v}" for k, v in message.params.items())
         return f"{message.code}({params})" if params else message.code
+    if isinstance(template, tuple):
+        singular, plural = template
+        count = _count(message.params.get("count"))
+        if translate is not None and not callable(translate):
+            text = translate.ngettext(singular, plural, count)
+        else:
+            text = singular if count == 1 else plural
+        return _fill(text, singular if count == 1 else plural, message.params, lang, translate)
     return format_template(template, message.params, lang, translate)
 
 
-def format_template(template: str, params: Mapping[str, Any], lang: str = "en",
-                    translate: Callable[[str], str] | None = None) -> str:
+def _count(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def format_template(template: str, params: Mapping[str, Any], lang: str = "en", translate: Translate = None) -> str:
     """An English template (a msgid) translated with `translate` and filled for `lang`."""
-    text = translate(template) if translate is not None else template
+    gettext = _gettext(translate)
+    return _fill(gettext(template) if gettext is not None else template, template, params, lang, translate)
+
+
+def _fill(text: str, english: str, params: Mapping[str, Any], lang: str, translate: Translate) -> str:
     try:
         return _Formatter(lang, translate).vformat(text, (), params)
     except (ValueError, IndexError, KeyError):  # a damaged translation: fall back to English
-        return _Formatter(lang, translate).vformat(template, (), params)
+        return _Formatter(lang, translate).vformat(english, (), params)

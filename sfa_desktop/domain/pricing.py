@@ -48,7 +48,7 @@ register({
     "price.inactive": N_("{sku} is no longer sold (inactive product)."),
     "price.no_price_list": N_("No price list applies to {sku}: the customer has none and there is no "
                               "base list."),
-    "price.list_not_valid": N_("list {code} v{version} is not valid on {day:date} ({valid_from} .. {valid_to})"),
+    "price.list_not_valid": N_("list {code} v{version} is not valid on {day:date} ({valid_from:date} .. {valid_to:date})"),
     "price.not_on_list": N_("{sku} is not on list {code}"),
     "price.list_from": N_("list {code} prices {sku} from {min:qty} {unit}"),
     "price.none": N_("No price for {sku}: {reasons}."),
@@ -167,8 +167,8 @@ def resolve_price(
         if not price_list.is_valid_on(on):
             reasons.append(Message("price.list_not_valid", {
                 "code": price_list.code, "version": price_list.version, "day": on,
-                "valid_from": price_list.valid_from.isoformat() if price_list.valid_from else Message("price.always"),
-                "valid_to": price_list.valid_to.isoformat() if price_list.valid_to else Message("price.open_end")}))
+                "valid_from": price_list.valid_from or Message("price.always"),
+                "valid_to": price_list.valid_to or Message("price.open_end")}))
             continue
         breaks = price_list.breaks.get(product.product_id) or ()
         if not breaks:

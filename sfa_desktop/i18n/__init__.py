@@ -85,13 +85,13 @@ def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str
 def render(message: Message, lang: str | None = None) -> str:
     """A core message in `lang` (default: the current language)."""
     lang = lang or language()
-    return format_message(message, lang, translations(lang).gettext)
+    return format_message(message, lang, translations(lang))
 
 
 def tr(text: str, lang: str | None = None, **params: Any) -> str:
     """A UI string with named placeholders filled the locale's way: tr("{n:qty} rows", n=5)."""
     lang = lang or language()
-    return format_template(text, params, lang, translations(lang).gettext)
+    return format_template(text, params, lang, translations(lang))
 
 
 def error_text(error: BaseException, lang: str | None = None) -> str:

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po, write_po
 from sfa_desktop.i18n import DOMAIN, LOCALE_DIR
 
 PACKAGE = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "N_": None, "tr": None, "ngettext": (1, 2), "gettext": None}
+KEYWORDS = {"_": None, "N_": None, "tr": None, "ngettext": (1, 2), "gettext": None, "N_plural": (1, 2)}
 
 
 def template() -> Catalog:

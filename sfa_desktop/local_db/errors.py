@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sfa_desktop.domain.messages import N_, Message, register
+from sfa_desktop.domain.messages import N_, Message, N_plural, register
 
 register({
     "replica.error": N_("The local database {path} could not be used."),
@@ -27,9 +27,11 @@ register({
                             "recycle bin, remove large files) and try again."),
     "replica.io_error": N_("The local database {path} could not be read or written (a disk error). Nothing "
                            "was saved; try again, and if it happens again ask the office."),
-    "replica.lost_changes": N_("The last {count} change(s) made on this computer before it stopped could not be "
-                               "saved (the local database lost its last writes). Check your latest quotes and "
-                               "orders and enter again what is missing."),
+    "replica.lost_changes": N_plural(
+        "The last change made on this computer before it stopped could not be saved (the local database lost "
+        "its last write). Check your latest quotes and orders and enter again what is missing.",
+        "The last {count} changes made on this computer before it stopped could not be saved (the local "
+        "database lost its last writes). Check your latest quotes and orders and enter again what is missing."),
     "replica.password_too_short": N_("The password must have at least {min} characters."),
 })
 

@@ -8,7 +8,6 @@ from typing import Any
 from sfa_desktop.domain.messages import N_, Message, UserError, register
 
 register({
-    "field_name": N_("{name:msgid}"),
     "op.no_agent_profile": N_("This computer has no agent profile yet: sync once before drafting documents."),
     "op.no_number_block": N_("The server has not reserved document numbers for this computer yet: sync once."),
     "op.no_lines": N_("Add at least one product line."),
@@ -28,8 +27,8 @@ register({
     "op.order_transition": N_("Order {number}: {error}"),
     "op.order_not_draft": N_("Order {number} is {status}: only a draft can be changed."),
     "op.lost_needs_reason": N_("Say why the quote was lost (price, competitor, timing...)."),
-    "op.field_not_editable": N_("{field} cannot be changed here: the office keeps it."),
-    "op.field_invalid": N_("{field}: {error}"),
+    "op.field_not_editable": N_("{field:field} cannot be changed here: the office keeps it."),
+    "op.field_invalid": N_("{field:field}: {error}"),
     "op.nothing_changed": N_("Nothing was changed."),
     "op.email_invalid": N_("'{value}' is not an e-mail address."),
     "op.phone_invalid": N_("'{value}' is not a phone number."),
@@ -42,7 +41,7 @@ register({
     "op.deal_unknown": N_("The deal is not on this computer."),
     "op.deal_transition": N_("Deal {title}: {error}"),
     "op.amount_invalid": N_("The amount must be zero or more."),
-    "op.text_too_long": N_("{field} is too long (at most {max} characters)."),
+    "op.text_too_long": N_("{field:field} is too long (at most {max} characters)."),
     "op.possible_duplicates": N_("This prospect may already be a customer: {names}. Check before saving."),
     "op.command_unknown": N_("This change is not in the outbox any more."),
     "op.command_not_failed": N_("Only a change the server refused can be sent again."),

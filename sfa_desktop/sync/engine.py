@@ -325,18 +325,22 @@ class SyncEngine:
                         ahead = prefetch.submit(self.transport.pull_raw, cursor=next_cursor, limit=self.page_size)
                     try:
                         session = writer.session()
-                        conn = session.connection()
-                        try:
-                            page, outcome = apply.apply_bulk_page(conn, doc)
-                        except protocol.ProtocolError as error:
-                            raise ProtocolViolationError(str(error)) from error
-                        state.write_cursor(conn, page.cursor)
-                        if outcome.orphaned_streams:
-                            orphaned |= outcome.orphaned_streams
-                            conflicts.request_resync(session, sorted(outcome.orphaned_streams))
+                        with session.begin_nested():  # a bad page goes alone: the pages before it stay
+                            conn = session.connection()
+                            try:
+                                page, outcome = apply.apply_bulk_page(conn, doc)
+                            except protocol.ProtocolError as error:
+                                raise ProtocolViolationError(str(error)) from error
+                            state.write_cursor(conn, page.cursor)
+                            if outcome.orphaned_streams:
+                                orphaned |= outcome.orphaned_streams
+                                conflicts.request_resync(session, sorted(outcome.orphaned_streams))
                         writer.wrote(page.rows)
-                    except BaseException:
-                        writer.rollback()
+                    except BaseException as error:
+                        if isinstance(error, Exception) and not isinstance(error, ReplicaError):
+                            writer.commit()
+                        else:
+                            writer.rollback()
                         if more is True:
                             ahead.cancel()
                         raise

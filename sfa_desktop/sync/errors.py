@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sfa_desktop.domain.messages import N_, Message, register
+from sfa_desktop.domain.messages import N_, Message, N_plural, register
 
 register({
     "sync.failed": N_("The sync did not finish; your changes are kept and will be sent at the next sync."),
@@ -21,8 +21,10 @@ register({
     "sync.sign_in_required": N_("Please sign in again to sync; your changes are kept and will be sent at the "
                                 "next sync."),
     "sync.login_failed": N_("The user name or password is not correct."),
-    "sync.locked_out": N_("Too many wrong passwords: sign-in is locked for {minutes} minutes. Try again "
-                          "later or ask the office."),
+    "sync.locked_out": N_plural("Too many wrong passwords: sign-in is locked for a minute. Try again later or ask "
+                                "the office.",
+                                "Too many wrong passwords: sign-in is locked for {count} minutes. Try again later "
+                                "or ask the office."),
     "sync.account_disabled": N_("This account is disabled: ask the sales office."),
     "sync.other_user_device": N_("This computer is registered to another user: sign in as that user, or ask "
                                  "the office to register it for you."),

@@ -382,7 +382,7 @@ class Transport:
             # Locked out after failed sign-ins: retrying would only prolong the lock.
             retry_after = headers.get("Retry-After")
             minutes = max(1, -(-int(retry_after) // 60)) if retry_after and retry_after.isdigit() else 15
-            raise LoginFailedError(detail, message=Message("sync.locked_out", {"minutes": minutes}))
+            raise LoginFailedError(detail, message=Message("sync.locked_out", {"count": minutes}))
         if login and status == 403 and code == "device_other_user":
             raise LoginFailedError(detail, message=Message("sync.other_user_device"))
         if login and code == "user_disabled":

@@ -6,7 +6,7 @@ agent's language from its catalog (these English texts are the msgids).
 
 from __future__ import annotations
 
-from sfa_desktop.domain.messages import N_, register
+from sfa_desktop.domain.messages import N_, register, register_fields
 
 register({
     "push.invalid": N_("The server could not read this change ({detail}); it was not applied."),
@@ -42,15 +42,15 @@ register({
     "push.revision_numbered": N_("The revision was numbered {number}."),
     "push.order_numbered": N_("The order was numbered {number}."),
     "push.changes": N_("{items:sentences}"),
-    "push.field_not_editable": N_("An agent cannot change {fields:list}; editable: {allowed:list}."),
-    "push.base_missing": N_("Send the value you started from for {field}."),
-    "push.office_kept": N_("The office changed {fields:list} of {customer} in the meantime: the office's "
+    "push.field_not_editable": N_("An agent cannot change {fields:fields}; editable: {allowed:fields}."),
+    "push.base_missing": N_("Send the value you started from for {field:field}."),
+    "push.office_kept": N_("The office changed {fields:fields} of {customer} in the meantime: the office's "
                            "value was kept."),
     "push.email_invalid": N_("'{value}' is not an e-mail address."),
     "push.phone_invalid": N_("'{value}' is not a phone number."),
     "push.language_invalid": N_("The language must be one of {allowed:list}."),
     "push.language_empty": N_("The language cannot be empty."),
-    "push.required": N_("{field} is required."),
+    "push.required": N_("{field:field} is required."),
     "push.activity_kind": N_("The kind of activity must be one of {allowed:list}."),
     "push.activity_exists": N_("Activity {activity} already exists."),
     "push.deal_stage_unknown": N_("Unknown deal stage '{stage}'."),
@@ -59,4 +59,16 @@ register({
     "push.identifier": N_("{error}"),
     "push.prospect_review": N_("The prospect {name} looks like a customer the office already has: the "
                                "office will check it before it becomes a customer."),
+})
+
+#: The names of the fields the server may name in a message (the client's catalog translates them).
+register_fields({
+    "notes": N_("Notes"), "customer_reference": N_("Customer reference"), "reason": N_("Reason"),
+    "subject": N_("Subject"), "title": N_("Title"), "name": N_("Name"), "phone": N_("Phone"),
+    "email": N_("E-mail"), "segment": N_("Segment"), "payment_terms": N_("Payment terms"),
+    "language": N_("Language"), "city": N_("City"), "street": N_("Street"), "postal_code": N_("Postal code"),
+    "province": N_("Province"), "vat_number": N_("VAT number"), "tax_code": N_("Tax code"),
+    "outcome": N_("Outcome"), "next_action": N_("Next action"), "changes": N_("Changes"), "stage": N_("Stage"),
+    "credit_limit": N_("Credit limit"), "balance": N_("Balance"), "status": N_("Status"),
+    "price_list_id": N_("Price list"), "agent_id": N_("Agent"), "erp_code": N_("ERP code"),
 })

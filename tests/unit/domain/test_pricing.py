@@ -138,8 +138,8 @@ def test_validity_days_are_inclusive(day: date) -> None:
                 "base_list": price_list("OLD", valid_to=date(2023, 12, 31), breaks=BASE.breaks),
             },
             "no_valid_list",
-            "list ROSSI26 v2 is not valid on 1 Jan 2024 (2026-01-01 .. 2026-12-31); "
-            "list OLD v1 is not valid on 1 Jan 2024 (always .. 2023-12-31)",
+            "list ROSSI26 v2 is not valid on 1 Jan 2024 (1 Jan 2026 .. 31 Dec 2026); "
+            "list OLD v1 is not valid on 1 Jan 2024 (always .. 31 Dec 2023)",
         ),
         ({"base_list": None}, "no_price", "no price for VIT-100: list ROSSI26 prices VIT-100 from 100 pz"),
     ],
