@@ -18,6 +18,7 @@ from sqlalchemy import Select, String, func, literal, select, text, tuple_, unio
 from sqlalchemy.orm import Session
 
 from sfa_desktop.sync import protocol as p
+from sfa_server import snapshot
 from sfa_server.checksums import scope_checksums
 from sfa_server.cursors import (
     CursorError,
@@ -374,7 +375,8 @@ def pull(
     """Changes since `cursor` in the caller's scope, oldest first; "d" = delete or left scope.
     With `streams`, only the changes of those streams (the cursor is then only valid for them)."""
     try:
-        pos = parse_cursor(cursor)
+        snapshot_at = snapshot.parse(cursor) if snapshot.is_snapshot_cursor(cursor) else None
+        pos = parse_cursor(cursor) if snapshot_at is None else (0, 0)
     except CursorError as exc:
         raise ApiError(400, str(exc), "invalid_cursor") from exc
     only = parse_streams(streams)
@@ -382,8 +384,26 @@ def pull(
         if session.get_bind().dialect.name == "postgresql":
             # one snapshot for the whole page: positions and row values agree
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        doc = pull_page(session, principal, pos, limit, streams=only, known_horizon=cursor_horizon(cursor))
+        if not cursor or snapshot_at is not None:
+            doc = first_sync_page(session, principal, snapshot_at, limit, streams=only)
+        else:
+            doc = pull_page(session, principal, pos, limit, streams=only, known_horizon=cursor_horizon(cursor))
     return page_response(doc)
+
+
+def first_sync_page(session: Session, principal: Principal, at: tuple[Position, int, str] | None, limit: int,
+                    *, streams: Iterable[str] | None = None) -> dict[str, Any]:
+    """A page of a sync from scratch: the snapshot, stream by stream (sfa_server.snapshot)."""
+    horizon = history_horizon(session)
+    if at is None:
+        snap, index, last_id = snapshot.head(session, watermark(session)), 0, ""
+    else:
+        snap, index, last_id = at
+    doc = snapshot.snapshot_page(session, principal, snap=snap, index=index, last_id=last_id, limit=limit,
+                                 streams=streams, encoders=_ENCODERS, horizon=horizon)
+    if at is None:
+        doc["remaining"] = max(0, snapshot.remaining_estimate(session, principal, streams) - len(doc["changes"]))
+    return doc
 
 
 @router.get("/checksums", responses={400: {"description": "Unknown stream"}})
