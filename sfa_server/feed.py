@@ -9,10 +9,11 @@ history horizon (sfa_server.retention) gets a resync from scratch with `reset`.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Select, String, func, literal, select, text, tuple_, union_all
 from sqlalchemy.orm import Session
@@ -346,9 +347,19 @@ class PullAnswer(BaseModel):
     remaining: int | None = None
 
 
-def page_response(doc: Mapping[str, Any]) -> Response:
-    """Compact JSON written straight from the page (values are already JSON-safe wire values)."""
+#: gzip level of pull pages: 3 costs half of 5's time for about 10 % more bytes (measured on a first
+#: sync: 1.7 s vs 3.4 s for 127 MB of JSON, 25.1 vs 22.9 MB on the wire); pages are the bulk of a sync.
+PAGE_GZIP_LEVEL = 3
+
+
+def page_response(doc: Mapping[str, Any], accept_encoding: str = "") -> Response:
+    """Compact JSON written straight from the page (values are already JSON-safe wire values),
+    compressed here when the client accepts gzip (the middleware leaves an encoded body alone)."""
     body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    if "gzip" in accept_encoding.lower() and len(body) > 1000:
+        packer = zlib.compressobj(PAGE_GZIP_LEVEL, zlib.DEFLATED, 31)  # 31: a gzip stream
+        return Response(content=packer.compress(body) + packer.flush(), media_type="application/json",
+                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
     return Response(content=body, media_type="application/json")
 
 
@@ -364,6 +375,7 @@ def page_response(doc: Mapping[str, Any]) -> Response:
     },
 )
 def pull(
+    request: Request,
     principal: CurrentUser,
     sessions: Sessions,
     cursor: Annotated[str, Query(max_length=100)] = "",
@@ -388,7 +400,7 @@ def pull(
             doc = first_sync_page(session, principal, snapshot_at, limit, streams=only)
         else:
             doc = pull_page(session, principal, pos, limit, streams=only, known_horizon=cursor_horizon(cursor))
-    return page_response(doc)
+    return page_response(doc, request.headers.get("accept-encoding", ""))
 
 
 def first_sync_page(session: Session, principal: Principal, at: tuple[Position, int, str] | None, limit: int,

@@ -13,6 +13,9 @@ Cursor "s1.<snap tx>.<snap seq>.<stream index>.<last id as hex>": opaque to clie
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -67,6 +70,43 @@ def head(session: Session, wm: int | None) -> Position:
     return best
 
 
+def _sqlite_value(kind: str, nullable_json: bool = False) -> Any:
+    """SQLite's own value of a column -> its wire value, without SQLAlchemy's result processing
+    (which builds Decimal and datetime objects only for them to be written back as text)."""
+    if kind == p.DECIMAL:
+        # Numeric(18, 4) on SQLite is a REAL or an INTEGER: SQLAlchemy reads it as "%.4f"
+        return lambda v: v if v.__class__ is str else f"{v:.4f}"
+    if kind == p.DATETIME:
+        # stored as naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff"
+        return lambda v: dt.datetime.fromisoformat(v).replace(tzinfo=dt.UTC).isoformat()
+    if kind == p.BOOL:
+        return bool
+    if kind == p.JSON:
+        return lambda v: json.loads(v) if v.__class__ is str else v
+    if kind == p.BYTES:
+        return lambda v: base64.b64encode(v).decode("ascii")
+    return None  # text, dates (ISO text) and integers are already what the wire carries
+
+
+def _sqlite_encoder(stream: str) -> Any:
+    fields = p.STREAMS[stream].fields
+    names = [f.name for f in fields]
+    converters = [(i, conv) for i, f in enumerate(fields) if (conv := _sqlite_value(f.type)) is not None]
+
+    def encode(values: Any) -> dict[str, Any]:
+        values = list(values)
+        for i, conv in converters:
+            v = values[i]
+            if v is not None:
+                values[i] = conv(v)
+        return dict(zip(names, values, strict=True))
+
+    return encode
+
+
+_SQLITE_ENCODERS = {stream: _sqlite_encoder(stream) for stream in p.STREAMS}
+
+
 def _streams(only: Iterable[str] | None) -> list[str]:
     wanted = set(p.STREAM_ORDER if only is None else only)
     return [s for s in p.STREAM_ORDER if s in wanted]
@@ -86,11 +126,21 @@ def snapshot_page(session: Session, principal: Principal, *, snap: Position, ind
             continue
         t = table_of(stream)
         cols = [t.c[name] for name in p.STREAMS[stream].field_names]
+        # walk the id index (the page's order) and filter by scope; SQLite would otherwise collect
+        # every row of the scope through the scope column's index and sort them, for each page
+        sqlite = session.get_bind().dialect.name == "sqlite"
         stmt = (select(*cols)
-                .where(scope_clause(stream, agent_id=principal.scope_agent, user_id=principal.user_id))
+                .where(scope_clause(stream, agent_id=principal.scope_agent, user_id=principal.user_id,
+                                    sqlite_walk_changes=sqlite))
                 .where(t.c.id > last_id).order_by(t.c.id).limit(budget + 1))
-        rows = session.execute(stmt).all()
-        encode = encoders[stream]
+        if sqlite:  # read SQLite's own values and write the wire text from them
+            compiled = stmt.compile(session.get_bind())
+            rows = session.connection().exec_driver_sql(str(compiled), (compiled.positiontup and tuple(
+                compiled.params[k] for k in compiled.positiontup)) or ()).fetchall()
+            encode = _SQLITE_ENCODERS[stream]
+        else:
+            rows = session.execute(stmt).all()
+            encode = encoders[stream]
         for values in rows[:budget]:
             row = encode(values)
             if stream == "users":

@@ -50,7 +50,8 @@ def parse_fields(spec: str) -> tuple[Field, ...]:
 
 def encode_decimal(value: Decimal) -> str:
     """Fixed-point text without exponent: "1E+3" is sent as "1000"."""
-    return format(value, "f")
+    text = str(value)  # several times cheaper than format(); only exponents need the slow path
+    return format(value, "f") if "E" in text else text
 
 
 def decode_decimal(value: Any, where: str) -> Decimal:
