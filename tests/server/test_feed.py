@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from sfa_desktop.sync import protocol as p
-from sfa_server.changes import delete_rows, upsert_rows
 from sfa_server import snapshot
+from sfa_server.changes import delete_rows, upsert_rows
 from sfa_server.cursors import parse_cursor
 from tests.server.conftest import Env, apply_changes
 
