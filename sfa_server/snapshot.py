@@ -160,19 +160,27 @@ def snapshot_page(session: Session, principal: Principal, *, snap: Position, ind
         "reset": [],
         "changes": changes,
     }
+    if done:
+        # what the replica must hold once the snapshot is applied: the client compares its counts
+        # (a cheap check that nothing is missing) instead of checksumming every row after a first sync
+        doc["snapshot"] = {"counts": scope_counts(session, principal, streams)}
     if snap == (0, 0) and done:
         doc["has_more"] = False  # an empty server: nothing can have changed since
     return doc
 
 
-def remaining_estimate(session: Session, principal: Principal, streams: Iterable[str] | None) -> int:
-    """Rows of the caller's scope (the snapshot's size), for the first page's progress bar."""
-    total = 0
+def scope_counts(session: Session, principal: Principal, streams: Iterable[str] | None) -> dict[str, int]:
+    counts = {}
     for stream in _streams(streams):
         t = table_of(stream)
         clause = scope_clause(stream, agent_id=principal.scope_agent, user_id=principal.user_id)
-        total += int(session.execute(select(func.count()).select_from(t).where(clause)).scalar_one())
-    return total
+        counts[stream] = int(session.execute(select(func.count()).select_from(t).where(clause)).scalar_one())
+    return counts
+
+
+def remaining_estimate(session: Session, principal: Principal, streams: Iterable[str] | None) -> int:
+    """Rows of the caller's scope (the snapshot's size), for the first page's progress bar."""
+    return sum(scope_counts(session, principal, streams).values())
 
 
 __all__ = ["format_snapshot", "head", "is_snapshot_cursor", "parse", "remaining_estimate", "snapshot_page"]
