@@ -275,7 +275,7 @@ def price_document(
         if product is None:
             raise PricingError("not_found", "pricing.product_unknown", line=n)
         try:
-            check_product_vat(product.sku, product.vat_rate, product.vat_nature)
+            check_product_vat(product.vat_rate, product.vat_nature)
         except VatError as error:
             raise _line_error("invalid", n, product.sku, error) from error
         promise = quoted.get(product.product_id)

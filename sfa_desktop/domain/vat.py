@@ -29,8 +29,7 @@ class VatError(UserError):
 
 register({
     "vat.unknown_nature": N_("{nature} is not a VAT exemption nature of the FatturaPA (N1, N2.1 … N7)."),
-    "vat.nature_needs_zero_rate": N_("{sku}: the VAT exemption {nature} goes with a 0% rate, not "
-                                     "{rate:percent}."),
+    "vat.nature_needs_zero_rate": N_("The VAT exemption {nature} goes with a 0% rate, not {rate:percent}."),
 })
 
 
@@ -41,11 +40,11 @@ def check_nature(nature: str | None) -> str | None:
     return nature
 
 
-def check_product_vat(sku: str, rate: Decimal, nature: str | None) -> None:
+def check_product_vat(rate: Decimal, nature: str | None) -> None:
     """A product carries a nature only at 0 % (an exemption has no rate)."""
     check_nature(nature)
     if nature is not None and rate != _ZERO:
-        raise VatError("vat.nature_needs_zero_rate", sku=sku, nature=nature, rate=rate)
+        raise VatError("vat.nature_needs_zero_rate", nature=nature, rate=rate)
 
 
 def line_vat(*, rate: Decimal, nature: str | None, customer_exemption: str | None) -> tuple[Decimal, str | None]:

@@ -206,7 +206,7 @@ def _product(v, refs, now):
             reasons.append(f"{name} must be greater than zero")
     nature = _nature(v.get("vat_nature"))
     try:
-        check_product_vat(v["sku"], v["vat_rate"], nature)
+        check_product_vat(v["vat_rate"], nature)
     except VatError as exc:
         reasons.append(format_message(exc.message, "en"))
     _raise(reasons)
