@@ -51,7 +51,8 @@ register({
     "price.inactive": N_("{sku} is no longer sold (inactive product)."),
     "price.no_price_list": N_("No price list applies to {sku}: the customer has none and there is no "
                               "base list."),
-    "price.list_not_valid": N_("list {code} v{version} is not valid on {day:date} ({valid_from:date} .. {valid_to:date})"),
+    "price.list_not_valid": N_("list {code} v{version} is not valid on {day:date} "
+                               "({valid_from:date} .. {valid_to:date})"),
     "price.not_on_list": N_("{sku} is not on list {code}"),
     "price.list_from": N_("list {code} prices {sku} from {min:qty} {unit}"),
     "price.none": N_("No price for {sku}: {reasons}."),

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sfa_server.models import AppliedCommand, Customer, Order, OrderLine, Quote
 from tests.server.conftest import Env, command
 
-
 #: A document needs at least one line, on the server as on the client (one pricing of a document).
 ONE_LINE = [{"product_id": "prod-1", "quantity": "1"}]
 
