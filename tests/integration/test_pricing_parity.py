@@ -322,3 +322,51 @@ def test_the_examples_stayed_within_their_time(world: World) -> None:
     print(f"\n{len(world.timings)} examples in {sum(world.timings):.1f} s: {dict(sorted(world.seen.items()))}")
     assert sum(world.timings) < 90, world.timings
     assert world.seen.get("compared", 0) >= len(world.timings) // 3, world.seen  # mostly priced, not refused
+
+
+def test_an_order_from_a_quote_honours_its_prices_offline_as_the_server_does(world: World) -> None:
+    from sfa_desktop.operations import send_quote
+    from sfa_server.changes import upsert_rows
+
+    agent, tag = world.agent, uuid.uuid4().hex[:8]
+    today = dt.datetime.now(dt.UTC).date()
+    ex = {"catalog": [{"n": 0, "vat_rate": D(22), "vat_nature": None, "pack_size": None, "min_quantity": None,
+                       "cost": D("6.00"), "unit": "PZ"}],
+          "base": {0: [(D(1), D("10.00"))]}, "own": None, "group": None, "status": "active",
+          "default_discount": None, "vat_exemption": None, "credit_limit": D(0), "balance": D(0),
+          "overdue_erp": D(0), "open_items": [], "lines": [{"n": 0, "quantity": D(10), "discount": "10",
+                                                             "net_ratio": None}], "document_discount": None}
+    customer_id, requests = _write(world, ex, tag, today)
+    agent.sync()
+    quote_id = agent.write(lambda s: save_quote(s, customer_id=customer_id, lines=requests, today=today)).created
+    agent.write(lambda s: send_quote(s, quote_id=quote_id, today=today))
+    agent.sync()
+    with server_session(world.url) as s:  # the list price rises after the quote was sent
+        upsert_rows(s, "price_list_items", [{"id": f"base-1-0-{D(1)}", "price_list_id": "base-1",
+                                             "product_id": f"{tag}-p0", "min_quantity": D(1),
+                                             "price": D("12.00")}])
+    agent.sync()
+    lower = [LineRequest(f"{tag}-p0", D(10), "20")]
+
+    def preview(s):  # type: ignore[no-untyped-def]
+        return price_draft(s, customer=s.get(Customer, customer_id), requests=lower, document_discount=None,
+                           on=today, quote_id=quote_id)
+
+    draft = agent.session.read(preview)
+    # the quote's 10.00, not today's 12.00; its shown net was 10.00 × 0.90 = 9.0000, the order's
+    # 10.00 × 0.80 = 8.0000 is below it: 10 × 8.00 = 80.00, VAT 17.60, total 97.60
+    assert [(x.unit_price, x.net_unit_price, x.net_amount) for x in draft.lines] == [(D("10.00"), D("8.0000"),
+                                                                                         D("80.00"))]
+    assert [(r.rule, r.figure, r.limit) for r in draft.approval_reasons] == [
+        ("line_discount", D("20.00"), D("15.0000")), ("average_discount", D("20.00"), D("10.0000")),
+        ("below_quote_price", D("8.0000"), D("9.0000"))]
+    order_id = agent.write(lambda s: submit_order(s, customer_id=customer_id, lines=lower, quote_id=quote_id,
+                                                  today=today)).created
+    local = (local_rows(agent.replica, "orders", id=order_id)[0],
+             local_rows(agent.replica, "order_lines", order_id=order_id))
+    agent.sync()
+    [server_order] = server_rows(world.url, "orders", id=order_id)
+    assert _header(server_order) == _header(local[0]) == (D("80.00"), D("17.60"), D("97.60"))
+    assert _figures(server_rows(world.url, "order_lines", order_id=order_id)) == _figures(local[1])
+    assert _reasons(server_order["approval_reasons"]) == _reasons([r.to_dict() for r in draft.approval_reasons])
+    assert agent.session.read(lambda s: s.scalar(select(func.count()).select_from(Conflict))) == 0
