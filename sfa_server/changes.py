@@ -131,7 +131,11 @@ def upsert_rows(session: Session, stream: str, rows: Iterable[Mapping[str, Any]]
 def _upsert_chunk(session: Session, stream: str, table: Table, rows: list[dict[str, Any]]) -> int:
     # the same id twice in a chunk would hit ON CONFLICT twice in one statement: keep the last
     rows = list({r["id"]: r for r in rows}.values())
-    before = _customer_scope_before(session, rows) if stream == "customers" else {}
+    before: dict[str, Any] = {}
+    if stream == "customers":
+        before = _customer_scope_before(session, rows)
+    elif stream == "price_lists":
+        before = _price_lists_scope_before(session, rows)
     tx = current_tx(session)
     pg = is_postgres(session)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -154,8 +158,10 @@ def _upsert_chunk(session: Session, stream: str, table: Table, rows: list[dict[s
             index_elements=[table.c.id], set_={c: stmt.excluded[c] for c in cols}
         )
         session.execute(stmt, params)
-    if before:
+    if before and stream == "customers":
         _customer_scope_after(session, rows, before)
+    elif before:
+        _price_lists_scope_after(session, before)
     return len(rows)
 
 
@@ -199,32 +205,45 @@ def _update_existing(
     )
 
 
-def _customer_scope_before(session: Session, rows: list[dict[str, Any]]) -> dict[str, tuple]:
-    if not any("agent_id" in r or "price_list_id" in r for r in rows):
+_CUSTOMER_SCOPE_COLUMNS = ("agent_id", "price_list_id", "price_group")
+_PRICE_LIST_SCOPE_COLUMNS = ("code", "customer_group", "is_base")
+
+
+def _customer_scope_before(session: Session, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a customer write may move: each existing row's agent, and the price lists in the
+    scope of every agent involved (before the write)."""
+    if not any(k in r for r in rows for k in _CUSTOMER_SCOPE_COLUMNS):
         return {}
     c = Customer.__table__.c
     ids = [r["id"] for r in rows]
-    return {
-        row.id: (row.agent_id, row.price_list_id)
-        for row in session.execute(select(c.id, c.agent_id, c.price_list_id).where(c.id.in_(ids)))
-    }
+    agents = {row.id: row.agent_id for row in session.execute(select(c.id, c.agent_id).where(c.id.in_(ids)))}
+    involved = {a for a in agents.values() if a} | {r["agent_id"] for r in rows if r.get("agent_id")}
+    return {"agents": agents, "involved": sorted(involved),
+            "lists": _price_list_pairs(session, agent_ids=sorted(involved))}
 
 
-def _customer_scope_after(session: Session, rows: list[dict[str, Any]], before: dict) -> None:
+def _customer_scope_after(session: Session, rows: list[dict[str, Any]], before: dict[str, Any]) -> None:
+    agents = before["agents"]
     for r in rows:
-        if r["id"] not in before:
-            new_agent, new_list = r.get("agent_id"), r.get("price_list_id")
-            if new_agent and new_list:
-                _grant_price_list_if_new(session, new_agent, new_list, except_customer=r["id"])
-            continue
-        old_agent, old_list = before[r["id"]]
-        new_agent = r.get("agent_id", old_agent)
-        new_list = r.get("price_list_id", old_list)
-        if new_agent != old_agent:
-            _customer_moved(session, r["id"], old_agent, new_agent, old_list, new_list)
-        elif new_list != old_list and new_agent:
-            _drop_price_list_if_unused(session, new_agent, old_list, except_customer=r["id"])
-            _grant_price_list_if_new(session, new_agent, new_list, except_customer=r["id"])
+        if r["id"] in agents and "agent_id" in r and r["agent_id"] != agents[r["id"]]:
+            _customer_moved(session, r["id"], agents[r["id"]], r["agent_id"])
+    _move_price_list_scope(session, before["lists"],
+                           _price_list_pairs(session, agent_ids=before["involved"]))
+
+
+def _price_lists_scope_before(session: Session, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Existing price lists whose code, group or base flag a write names: which agents hold them."""
+    if not any(k in r for r in rows for k in _PRICE_LIST_SCOPE_COLUMNS):
+        return {}
+    pl = PriceList.__table__.c
+    ids = sorted(session.execute(select(pl.id).where(pl.id.in_([r["id"] for r in rows]))).scalars())
+    if not ids:
+        return {}  # new lists travel with their own change stamps, and so do their new items
+    return {"ids": ids, "lists": _price_list_pairs(session, price_list_ids=ids)}
+
+
+def _price_lists_scope_after(session: Session, before: dict[str, Any]) -> None:
+    _move_price_list_scope(session, before["lists"], _price_list_pairs(session, price_list_ids=before["ids"]))
 
 
 # --------------------------------------------------------------------------- delete
@@ -351,9 +370,11 @@ def reassign_customer(session: Session, customer_id: str, new_agent_id: str | No
     row = session.execute(select(c.agent_id, c.price_list_id).where(c.id == customer_id)).one_or_none()
     if row is None:
         raise ValueError(f"unknown customer {customer_id!r}")
-    old_agent, price_list = row
+    old_agent, _price_list = row
     if old_agent == new_agent_id:
         return
+    involved = sorted(a for a in (old_agent, new_agent_id) if a)
+    lists_before = _price_list_pairs(session, agent_ids=involved)
     tx, seq = stamp(session)
     session.execute(
         update(Customer.__table__)
@@ -365,75 +386,53 @@ def reassign_customer(session: Session, customer_id: str, new_agent_id: str | No
             change_seq=seq,
         )
     )
-    _customer_moved(session, customer_id, old_agent, new_agent_id, price_list, price_list)
+    _customer_moved(session, customer_id, old_agent, new_agent_id)
+    _move_price_list_scope(session, lists_before, _price_list_pairs(session, agent_ids=involved))
 
 
-def _customer_moved(
-    session: Session,
-    customer_id: str,
-    old_agent: str | None,
-    new_agent: str | None,
-    old_list: str | None,
-    new_list: str | None,
-) -> None:
+def _customer_moved(session: Session, customer_id: str, old_agent: str | None, new_agent: str | None) -> None:
+    """The customer's rows leave the old agent's scope and travel again (to the new agent's)."""
     children = _customer_children(session, customer_id)
     if old_agent:
         marks = [(old_agent, "customers", customer_id)]
         marks += [(old_agent, s, i) for s, ids in children for i in ids]
         _write_marks(session, ScopeRemoval.__table__, marks)
-        _drop_price_list_if_unused(session, old_agent, old_list, except_customer=customer_id)
     for stream, ids in children:
         restamp(session, stream, ids)
     # the customer row itself was stamped by its writer (upsert or reassign_customer)
-    if new_agent:
-        _grant_price_list_if_new(session, new_agent, new_list, except_customer=customer_id)
 
 
-def _list_in_agent_scope(session: Session, agent_id: str, price_list_id: str, except_customer: str) -> bool:
-    c, pl = Customer.__table__.c, PriceList.__table__.c
-    if session.execute(select(pl.is_base).where(pl.id == price_list_id)).scalar_one_or_none():
-        return True
-    return (
-        session.execute(
-            select(c.id)
-            .where(c.agent_id == agent_id, c.price_list_id == price_list_id, c.id != except_customer)
-            .limit(1)
-        ).first()
-        is not None
-    )
+def _price_list_pairs(session: Session, *, agent_ids: list[str] | None = None,
+                     price_list_ids: list[str] | None = None) -> set[tuple[str, str]]:
+    """(agent, price list) pairs in scope now (the rule of sfa_server.scope.my_price_lists)."""
+    from sfa_server.scope import price_list_scope_pairs
+
+    if agent_ids is not None and not agent_ids:
+        return set()
+    query = price_list_scope_pairs(agent_ids=agent_ids, price_list_ids=price_list_ids)
+    return {(a, pl) for a, pl in session.execute(query)}
 
 
-def _price_list_rows(session: Session, price_list_id: str) -> list[tuple[str, str]]:
+def _price_list_rows(session: Session, price_list_ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """Per price list: its own row and its items, as (stream, id)."""
+    ids = sorted(set(price_list_ids))
+    out: dict[str, list[tuple[str, str]]] = {i: [("price_lists", i)] for i in ids}
     it = PriceListItem.__table__.c
-    exists = session.execute(
-        select(PriceList.__table__.c.id).where(PriceList.__table__.c.id == price_list_id)
-    ).first()
-    if exists is None:
-        return []
-    items = session.execute(select(it.id).where(it.price_list_id == price_list_id)).scalars()
-    return [("price_lists", price_list_id)] + [("price_list_items", i) for i in items]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        for list_id, item_id in session.execute(select(it.price_list_id, it.id).where(it.price_list_id.in_(chunk))):
+            out[list_id].append(("price_list_items", item_id))
+    return out
 
 
-def _drop_price_list_if_unused(
-    session: Session, agent_id: str, price_list_id: str | None, *, except_customer: str
-) -> None:
-    if not price_list_id or _list_in_agent_scope(session, agent_id, price_list_id, except_customer):
-        return
-    _write_marks(
-        session,
-        ScopeRemoval.__table__,
-        [(agent_id, s, i) for s, i in _price_list_rows(session, price_list_id)],
-    )
-
-
-def _grant_price_list_if_new(
-    session: Session, agent_id: str, price_list_id: str | None, *, except_customer: str
-) -> None:
-    if not price_list_id or _list_in_agent_scope(session, agent_id, price_list_id, except_customer):
-        return
-    _write_marks(
-        session, ScopeGrant.__table__, [(agent_id, s, i) for s, i in _price_list_rows(session, price_list_id)]
-    )
+def _move_price_list_scope(session: Session, before: set[tuple[str, str]], after: set[tuple[str, str]]) -> None:
+    """Lists that entered an agent's scope are granted (their rows and items travel to that agent
+    as they are now); lists that left it are removed from that agent's replica."""
+    for pairs, table in ((after - before, ScopeGrant.__table__), (before - after, ScopeRemoval.__table__)):
+        if not pairs:
+            continue
+        rows = _price_list_rows(session, (pl for _a, pl in pairs))
+        _write_marks(session, table, [(agent, s, i) for agent, pl in sorted(pairs) for s, i in rows[pl]])
 
 
 # --------------------------------------------------------------------------- ORM writes

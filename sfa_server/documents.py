@@ -6,32 +6,29 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain import approval, lifecycle, numbering
-from sfa_desktop.domain.discounts import parse_discount
+from sfa_desktop.domain import document_pricing as dp
 from sfa_desktop.domain.lifecycle import status_label
 from sfa_desktop.domain.messages import Message
-from sfa_desktop.domain.money import round_to
 from sfa_desktop.sync import protocol as p
 from sfa_server.accounts import device_owns_number, renew_block_if_low
 from sfa_server.audit import audit
 from sfa_server.changes import next_counter
 from sfa_server.commands import Rejected, customer_in_scope, require_agent, setting, today
 from sfa_server.deps import Principal
-from sfa_server.models import Customer, Order, OrderLine, Quote, QuoteLine, utcnow
+from sfa_server.models import Order, OrderLine, Quote, QuoteLine, utcnow
 from sfa_server.pricing import (
-    PricedLine,
+    customer_credit,
+    honoured_quote,
     line_public,
     line_row,
     parse_lines,
     price_differences,
-    price_lines,
+    price_document,
 )
-
-OPEN_ORDER_STATUSES = ("submitted", "pending_approval", "approved")
-
 
 # --------------------------------------------------------------------------- numbering
 
@@ -73,7 +70,7 @@ def assign_number(session: Session, principal: Principal, kind: str, proposed: A
 # --------------------------------------------------------------------------- quotes
 
 
-def _quote_public(q: Quote, priced: list[PricedLine] | None = None) -> dict[str, Any]:
+def _quote_public(q: Quote, priced: dp.PricedDocument | None = None) -> dict[str, Any]:
     out = {
         "quote_id": q.id,
         "number": q.number,
@@ -84,7 +81,7 @@ def _quote_public(q: Quote, priced: list[PricedLine] | None = None) -> dict[str,
         "grand_total": str(q.grand_total),
     }
     if priced is not None:
-        out["lines"] = [line_public(x) for x in priced]
+        out["lines"] = [line_public(x) for x in priced.lines]
     return out
 
 
@@ -101,10 +98,10 @@ def _is_latest(session: Session, quote: Quote) -> bool:
 
 
 def _write_lines(
-    session: Session, model: type, doc_field: str, doc_id: str, priced: list[PricedLine]
+    session: Session, model: type, doc_field: str, doc_id: str, priced: dp.PricedDocument
 ) -> None:
     keep = set()
-    for x in priced:
+    for x in priced.lines:
         row = line_row(doc_field, doc_id, x)
         keep.add(row["id"])
         obj = session.get(model, row["id"])
@@ -139,13 +136,9 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
             ln.product_id: ln.unit_price
             for ln in session.execute(select(QuoteLine).where(QuoteLine.quote_id == quote_id)).scalars()
         }
-    priced, totals, _doc = price_lines(
-        session,
-        customer=customer,
-        lines=lines,
-        on=today(),
-        document_discount=pl.get("document_discount"),
-    )
+    priced = price_document(session, customer=customer, lines=lines, on=today(),
+                            document_discount=pl.get("document_discount"))
+    totals = priced.totals
     valid_until = pl.get("valid_until") or (
         today() + dt.timedelta(days=int(setting(session, "quote_validity_days", 30)))
     )
@@ -174,13 +167,12 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
     session.flush()
     _write_lines(session, QuoteLine, "quote_id", quote_id, priced)
     if "expected" in pl:  # the agent says what it saw: compare with that
-        changes = price_differences(pl, priced, totals.grand_total)
+        changes = price_differences(pl, priced)
     else:  # an older client: compare with the quote as the server last priced it
         changes = [
-            Message("push.price_changed", {"sku": x.product.sku, "now": x.price.price,
-                                           "was": previous[x.product.id]})
-            for x in priced
-            if x.product.id in previous and previous[x.product.id] != x.price.price
+            Message("push.price_changed", {"sku": x.sku, "now": x.unit_price, "was": previous[x.product_id]})
+            for x in priced.lines
+            if x.product_id in previous and previous[x.product_id] != x.unit_price
         ]
     repriced = bool(changes)
     server = _quote_public(quote, priced)
@@ -273,24 +265,6 @@ def quote_revise(session: Session, principal: Principal, cmd: p.Command) -> p.Co
 # --------------------------------------------------------------------------- orders
 
 
-def customer_credit(
-    session: Session, customer: Customer, *, exclude_order: str | None = None
-) -> approval.CustomerCredit:
-    stmt = select(func.coalesce(func.sum(Order.grand_total), 0)).where(
-        Order.customer_id == customer.id, Order.status.in_(OPEN_ORDER_STATUSES)
-    )
-    if exclude_order:
-        stmt = stmt.where(Order.id != exclude_order)
-    open_total = Decimal(str(session.execute(stmt).scalar_one()))
-    return approval.CustomerCredit(
-        credit_limit=customer.credit_limit or None,
-        balance=customer.balance,
-        open_orders_total=open_total,
-        overdue_amount=customer.overdue_amount,
-        status=customer.status,
-    )
-
-
 def approval_policy(session: Session, principal: Principal) -> approval.ApprovalPolicy:
     policy = approval.ApprovalPolicy.from_settings(setting(session, "approval_policy", {}) or {})
     return policy.for_agent(
@@ -300,7 +274,7 @@ def approval_policy(session: Session, principal: Principal) -> approval.Approval
 
 def _honoured_quote(
     session: Session, principal: Principal, quote_id: str, customer_id: str
-) -> tuple[Quote, dict[str, tuple]]:
+) -> tuple[Quote, dp.HonouredQuote]:
     quote = _load_quote(session, principal, quote_id)
     if quote.customer_id != customer_id:
         raise Rejected("invalid", "push.quote_other_customer", number=quote.number)
@@ -318,11 +292,7 @@ def _honoured_quote(
     except lifecycle.TransitionError as exc:
         raise Rejected.of("illegal_transition", exc, "push.quote_transition", number=quote.number) from exc
     quote.status = new_status.value
-    honoured = {}
-    for ln in session.execute(select(QuoteLine).where(QuoteLine.quote_id == quote.id)).scalars():
-        net = round_to(parse_discount(ln.discount).apply(ln.unit_price), 4)
-        honoured[ln.product_id] = (ln.unit_price, ln.price_list_id, ln.price_list_version, net)
-    return quote, honoured
+    return quote, honoured_quote(session, number=quote.number, valid_until=quote.valid_until, quote_id=quote.id)
 
 
 def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
@@ -341,32 +311,13 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     quote_id = pl.get("quote_id")
     if quote_id:
         quote, honoured = _honoured_quote(session, principal, quote_id, customer_id)
-    priced, totals, doc_discount = price_lines(
-        session,
-        customer=customer,
-        lines=lines,
-        on=today(),
-        honoured=honoured,
+    on = today()
+    priced = price_document(
+        session, customer=customer, lines=lines, on=on, honoured=honoured,
         document_discount=pl.get("document_discount"),
-    )
-    reasons = approval.evaluate_order(
-        lines=[
-            approval.OrderLineForApproval(
-                sku=x.product.sku,
-                quantity=x.request.quantity,
-                list_price=x.price.price,
-                unit_price=x.price.price,
-                discount=x.discount,
-                unit_cost=x.product.cost,
-                quote_price=x.quote_price,
-                vat_rate=x.product.vat_rate,
-            )
-            for x in priced
-        ],
-        document_discount=doc_discount,
-        customer=customer_credit(session, customer),
-        policy=approval_policy(session, principal),
-    )
+        approval=dp.ApprovalInputs(policy=approval_policy(session, principal),
+                                   credit=customer_credit(session, customer, on=on)))
+    totals, reasons = priced.totals, priced.approval_reasons
     status = lifecycle.order_transition("submitted", "pending_approval" if reasons else "approved").value
     number, accepted = assign_number(session, principal, "O", pl.get("number"))
     now = utcnow()
@@ -391,9 +342,9 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     )
     session.add(order)
     session.flush()
-    for x in priced:
+    for x in priced.lines:
         row = line_row("order_id", order_id, x)
-        session.add(OrderLine(**row, list_price=x.price.price, unit_cost=x.product.cost))
+        session.add(OrderLine(**row, list_price=x.unit_price, unit_cost=x.unit_cost))
     audit(session, principal, "order.submit", "order", order_id,
           {"number": number, "status": status, "reasons": [r.message for r in reasons]})
     server = {
@@ -404,9 +355,9 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
         "vat_total": str(totals.vat_total),
         "grand_total": str(totals.grand_total),
         "approval_reasons": [r.to_dict() for r in reasons],
-        "lines": [line_public(x) for x in priced],
+        "lines": [line_public(x) for x in priced.lines],
     }
-    changes = price_differences(pl, priced, totals.grand_total)
+    changes = price_differences(pl, priced)
     if not accepted:
         changes.append(Message("push.order_numbered", {"number": number}))
     if changes:

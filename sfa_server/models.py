@@ -121,6 +121,8 @@ class Product(Synced, Base):
     min_quantity: Mapped[Decimal | None]
     cost: Mapped[Decimal | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # the FatturaPA exemption nature of a product sold at 0 % (domain.vat)
+    vat_nature: Mapped[str | None] = mapped_column(String(10))
 
 
 class ProductDocument(Synced, Base):
@@ -162,6 +164,8 @@ class PriceList(Synced, Base):
     valid_from: Mapped[dt.date | None]
     valid_to: Mapped[dt.date | None]
     is_base: Mapped[bool] = mapped_column(default=False, index=True)
+    # the customers' price group this list is for (None: not a group list)
+    customer_group: Mapped[str | None] = mapped_column(String(80), index=True)
 
 
 class PriceListItem(Synced, Base):
@@ -201,13 +205,18 @@ class Customer(Synced, Base):
     email: Mapped[str | None]
     city: Mapped[str | None]
     row_version: Mapped[int | None] = mapped_column(default=1)
+    price_group: Mapped[str | None] = mapped_column(String(80))
+    # a VAT exemption on every taxable line (e.g. N3.5, dichiarazione d'intento) and its reference
+    vat_exemption: Mapped[str | None] = mapped_column(String(10))
+    vat_exemption_ref: Mapped[str | None] = mapped_column(String(200))
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple:
         return (
             Index("ix_customers_change", "change_tx", "change_seq"),
-            # the price lists in an agent's scope, read by index only
+            # the price lists in an agent's scope (own lists, group lists), read by index only
             Index("ix_customers_agent_price_list", "agent_id", "price_list_id"),
+            Index("ix_customers_agent_price_group", "agent_id", "price_group"),
         )
 
 
@@ -259,6 +268,10 @@ class DocumentLine:
     net_amount: Mapped[Decimal]
     price_list_id: Mapped[str | None] = mapped_column(ID)
     price_list_version: Mapped[int | None]
+    # a net unit price the agent agreed instead of a discount; the net unit price as shown
+    net_price: Mapped[Decimal | None]
+    net_unit_price: Mapped[Decimal | None]
+    vat_nature: Mapped[str | None] = mapped_column(String(10))
 
 
 class Quote(Synced, Base):

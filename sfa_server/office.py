@@ -11,9 +11,10 @@ from sqlalchemy import select, update
 from sfa_desktop.sync import protocol as p
 from sfa_server.audit import audit
 from sfa_server.changes import reassign_customer, stamp
+from sfa_server.commands import today
 from sfa_server.deps import ApiError, OfficeUser, Sessions
-from sfa_server.documents import customer_credit
 from sfa_server.models import AuditEntry, Customer, Order, OrderLine, User, utcnow
+from sfa_server.pricing import customer_credit
 
 router = APIRouter(prefix="/office", tags=["office"])
 OrderId = Annotated[str, Path(min_length=1, max_length=100)]
@@ -90,12 +91,18 @@ def order_detail(order_id: OrderId, principal: OfficeUser, sessions: Sessions) -
             document_discount=order.document_discount,
         )
         if customer is not None:
-            credit = customer_credit(session, customer, exclude_order=order.id)
+            # the figures the approval judged: overdue from the open items on the day, with the
+            # ERP's own overdue figure beside it (shown, never judged)
+            credit = customer_credit(session, customer, on=today(), exclude_order=order.id)
             out["credit"] = {
-                "credit_limit": str(customer.credit_limit),
-                "balance": str(customer.balance),
-                "overdue_amount": str(customer.overdue_amount),
-                "open_orders_total": str(credit.open_orders_total),
+                "credit_limit": str(credit.credit_limit),
+                "balance": str(credit.balance),
+                "overdue": str(credit.overdue),
+                "overdue_erp": None if credit.overdue_erp is None else str(credit.overdue_erp),
+                "outstanding": str(credit.outstanding),
+                "open_orders_total": str(credit.open_orders),
+                "exposure": str(credit.exposure),
+                "available": str(credit.available),
                 "status": customer.status,
             }
         return out

@@ -1,210 +1,168 @@
-"""Server-side pricing of document lines with the domain core: lists valid on a day, discounts, totals."""
+"""Server-side pricing of a document: the server's tables loaded into the domain's records, then the
+one pricing function both sides call (sfa_desktop.domain.document_pricing)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
-from sfa_desktop.domain import discounts, pricing, totals
+from sfa_desktop.domain import document_pricing as dp
+from sfa_desktop.domain.credit import CreditSituation, OpenItemView, credit_situation
 from sfa_desktop.domain.messages import Message
-from sfa_desktop.sync.protocol import MAX_DOCUMENT_LINES, line_id
+from sfa_desktop.domain.pricing import PriceBreak, PriceListView, ProductTerms
+from sfa_desktop.sync.protocol import DECIMAL, MAX_DOCUMENT_LINES, encode_value, line_id
 from sfa_server.commands import Rejected
-from sfa_server.models import Customer, PriceList, PriceListItem, Product
+from sfa_server.models import Customer, OpenItem, Order, PriceList, PriceListItem, Product, QuoteLine
 
-MAX_LINES = MAX_DOCUMENT_LINES
-
-
-@dataclass
-class LineRequest:
-    line_no: int
-    product_id: str
-    quantity: Decimal
-    discount_text: str | None
-    description: str | None
+#: Orders the customer is committed to that are not invoiced yet: they count as credit exposure.
+OPEN_ORDER_STATUSES = ("submitted", "pending_approval", "approved")
 
 
-@dataclass
-class PricedLine:
-    request: LineRequest
-    product: Product
-    price: pricing.ResolvedPrice
-    discount: discounts.Discount
-    amounts: totals.LineAmounts | None = None
-    quote_price: Decimal | None = None
-
-
-def parse_lines(raw: list[dict] | None) -> list[LineRequest]:
+def parse_lines(raw: list[dict] | None) -> list[dp.LineRequest]:
     """The decoded lines of a command (the spec checked their types, lengths and count)."""
-    return [LineRequest(n, line["product_id"], line["quantity"], line.get("discount"), line.get("description"))
-            for n, line in enumerate(raw or [], start=1)]
+    return [dp.LineRequest(product_id=line["product_id"], quantity=line["quantity"],
+                           discount=line.get("discount"), net_price=line.get("net_price"),
+                           description=line.get("description"))
+            for line in raw or []]
 
 
-def _list_on(session: Session, *, code: str | None, base: bool, on: dt.date) -> PriceList | None:
-    pl = PriceList.__table__.c
-    stmt = select(PriceList).where(
-        or_(pl.valid_from.is_(None), pl.valid_from <= on), or_(pl.valid_to.is_(None), pl.valid_to >= on)
-    )
-    stmt = stmt.where(pl.is_base.is_(True)) if base else stmt.where(pl.code == code)
-    return session.execute(stmt.order_by(pl.version.desc()).limit(1)).scalar_one_or_none()
-
-
-def _view(session: Session, plist: PriceList | None, product_ids: list[str]) -> pricing.PriceListView | None:
-    if plist is None:
-        return None
-    breaks: dict[str, list[pricing.PriceBreak]] = {}
-    it = PriceListItem.__table__.c
-    for r in session.execute(
-        select(it.product_id, it.min_quantity, it.price).where(
-            it.price_list_id == plist.id, it.product_id.in_(product_ids)
-        )
-    ):
-        breaks.setdefault(r.product_id, []).append(pricing.PriceBreak(r.min_quantity, r.price))
-    return pricing.PriceListView(
-        plist.id,
-        plist.code,
-        plist.version,
-        plist.currency,
-        plist.valid_from,
-        plist.valid_to,
-        plist.is_base,
-        breaks,
-    )
-
-
-def price_lines(
-    session: Session,
-    *,
-    customer: Customer,
-    lines: list[LineRequest],
-    on: dt.date,
-    document_discount: str | None = None,
-    honoured: dict[str, tuple] | None = None,
-) -> tuple[list[PricedLine], totals.DocumentTotals, discounts.Discount]:
-    """Price every line for `customer` on day `on` and compute totals.
-
-    honoured: product_id -> (unit price, list id, list version, quoted net unit price) from a valid
-    quote, used instead of today's list price. Returns the lines, the totals and the document
-    discount. Raises Rejected naming the line and the reason."""
-    try:
-        doc_discount = discounts.parse_discount(document_discount)
-    except discounts.DiscountError as exc:
-        raise Rejected.of("invalid_discount", exc, "push.document_discount") from exc
-    try:
-        default = discounts.parse_discount(customer.default_discount)
-    except discounts.DiscountError:
-        default = discounts.NO_DISCOUNT
-    product_ids = list({ln.product_id for ln in lines})
-    products = {
-        p.id: p for p in session.execute(select(Product).where(Product.id.in_(product_ids))).scalars()
-    }
+def customer_terms(session: Session, customer: Customer) -> dp.CustomerTerms:
     own = session.get(PriceList, customer.price_list_id) if customer.price_list_id else None
-    customer_view = _view(
-        session, _list_on(session, code=own.code, base=False, on=on) if own else None, product_ids
-    )
-    base_view = _view(session, _list_on(session, code=None, base=True, on=on), product_ids)
-    priced: list[PricedLine] = []
-    for ln in lines:
-        where = f"line {ln.line_no}"
-        product = products.get(ln.product_id)
-        if product is None:
-            raise Rejected("not_found", "push.product_unknown", line=ln.line_no, product=ln.product_id[:40])
-        where = {"line": ln.line_no, "sku": product.sku}
-        terms = pricing.ProductTerms(
-            product.id,
-            product.sku,
-            product.unit,
-            product.vat_rate,
-            product.pack_size,
-            product.min_quantity,
-            product.active,
-        )
-        try:
-            line_discount = (
-                discounts.parse_discount(ln.discount_text) if ln.discount_text is not None else None
-            )
-            discount = discounts.effective_line_discount(
-                line_discount=line_discount, customer_default=default
-            )
-            if honoured and product.id in honoured:
-                pricing.check_quantity(terms, ln.quantity)
-                price, list_id, version, quoted_net = honoured[product.id]
-                resolved = pricing.ResolvedPrice(price, list_id or "", "quote", version or 0, Decimal(0))
-                item = PricedLine(ln, product, resolved, discount, quote_price=quoted_net)
-            else:
-                resolved = pricing.resolve_price(
-                    product=terms,
-                    quantity=ln.quantity,
-                    on=on,
-                    customer_list=customer_view,
-                    base_list=base_view,
-                )
-                item = PricedLine(ln, product, resolved, discount)
-        except discounts.DiscountError as exc:
-            raise Rejected.of("invalid_discount", exc, "push.line_problem", **where) from exc
-        except pricing.QuantityError as exc:
-            raise Rejected.of("invalid_quantity", exc, "push.line_problem", **where) from exc
-        except pricing.NoPriceError as exc:
-            raise Rejected.of("no_price", exc, "push.line_problem", **where) from exc
-        priced.append(item)
+    return dp.CustomerTerms(status=customer.status, price_list_code=own.code if own is not None else None,
+                            price_group=customer.price_group, default_discount=customer.default_discount,
+                            vat_exemption=customer.vat_exemption, vat_exemption_ref=customer.vat_exemption_ref)
+
+
+def _product_terms(product: Product) -> ProductTerms:
+    return ProductTerms(product_id=product.id, sku=product.sku, unit=product.unit, vat_rate=product.vat_rate,
+                        pack_size=product.pack_size, min_quantity=product.min_quantity, active=product.active,
+                        cost=product.cost, vat_nature=product.vat_nature, name=product.name)
+
+
+def _price_lists(session: Session, terms: dp.CustomerTerms, product_ids: list[str]) -> list[PriceListView]:
+    """Every version of the lists that may price this customer (base, own code, group), with the
+    breaks of the products involved: the domain chooses the version by day."""
+    pl = PriceList.__table__.c
+    wanted = [pl.is_base.is_(True)]
+    if terms.price_list_code is not None:
+        wanted.append(pl.code == terms.price_list_code)
+    if terms.price_group is not None:
+        wanted.append(pl.customer_group == terms.price_group)
+    lists = list(session.execute(select(PriceList).where(or_(false(), *wanted))).scalars())
+    breaks: dict[str, dict[str, list[PriceBreak]]] = {p.id: {} for p in lists}
+    it = PriceListItem.__table__.c
+    if lists and product_ids:
+        for row in session.execute(select(it.price_list_id, it.product_id, it.min_quantity, it.price).where(
+                it.price_list_id.in_(list(breaks)), it.product_id.in_(product_ids))):
+            breaks[row.price_list_id].setdefault(row.product_id, []).append(PriceBreak(row.min_quantity, row.price))
+    return [PriceListView(id=p.id, code=p.code, version=p.version, currency=p.currency, valid_from=p.valid_from,
+                          valid_to=p.valid_to, is_base=p.is_base, breaks=breaks[p.id],
+                          customer_group=p.customer_group) for p in lists]
+
+
+def customer_credit(session: Session, customer: Customer, *, on: dt.date,
+                    exclude_order: str | None = None) -> CreditSituation:
+    """The customer's credit on day `on`: overdue from the open items (domain.credit.overdue, as the
+    client computes it), the ERP's own overdue figure beside it, open orders from the orders."""
+    o = Order.__table__.c
+    stmt = select(o.grand_total).where(o.customer_id == customer.id, o.status.in_(OPEN_ORDER_STATUSES))
+    if exclude_order:
+        stmt = stmt.where(o.id != exclude_order)
+    open_total = sum((Decimal(str(v)) for v in session.execute(stmt).scalars()), Decimal(0))
+    items = [OpenItemView(i.document_number, i.document_date, i.due_date, i.amount, i.paid)
+             for i in session.execute(select(OpenItem).where(OpenItem.customer_id == customer.id)).scalars()]
+    return credit_situation(credit_limit=customer.credit_limit, balance=customer.balance,
+                            open_orders_total=open_total, items=items, on=on, overdue_erp=customer.overdue_amount)
+
+
+def honoured_quote(session: Session, *, number: str, valid_until: dt.date | None, quote_id: str) -> dp.HonouredQuote:
+    """The prices a quote promised, read from its lines (the first line of a product counts)."""
+    lines = list(session.execute(select(QuoteLine).where(QuoteLine.quote_id == quote_id)
+                                 .order_by(QuoteLine.line_no)).scalars())
+    return dp.HonouredQuote(number=number, valid_until=valid_until,
+                            prices=dp.honoured_prices(quoted_prices(session, lines)))
+
+
+def quoted_prices(session: Session, lines: Iterable[Any]) -> list[tuple[str, dp.QuotedPrice | None]]:
+    """(product id, promised price) of stored quote lines (document_pricing.quoted_price)."""
+    lines = list(lines)
+    list_ids = {ln.price_list_id for ln in lines if ln.price_list_id}
+    codes = dict(session.execute(select(PriceList.id, PriceList.code).where(PriceList.id.in_(list_ids))).all()) \
+        if list_ids else {}
+    return [(ln.product_id, dp.quoted_price(unit_price=ln.unit_price, discount=ln.discount, net_price=ln.net_price,
+                                            net_unit_price=ln.net_unit_price, price_list_id=ln.price_list_id,
+                                            price_list_code=codes.get(ln.price_list_id),
+                                            price_list_version=ln.price_list_version))
+            for ln in lines]
+
+
+def price_document(session: Session, *, customer: Customer, lines: list[dp.LineRequest], on: dt.date,
+                   document_discount: str | None, honoured: dp.HonouredQuote | None = None,
+                   approval: dp.ApprovalInputs | None = None) -> dp.PricedDocument:
+    """Price the lines for `customer` on day `on` with the domain; Rejected names the line and why."""
+    terms = customer_terms(session, customer)
+    product_ids = sorted({ln.product_id for ln in lines})
+    products = {p.id: _product_terms(p)
+                for p in session.execute(select(Product).where(Product.id.in_(product_ids))).scalars()}
     try:
-        inputs = [
-            totals.LineInput(
-                quantity=x.request.quantity,
-                unit_price=x.price.price,
-                discount=x.discount,
-                vat_rate=x.product.vat_rate,
-                unit_cost=x.product.cost,
-            )
-            for x in priced
-        ]
-        doc_totals = totals.document_totals(inputs, doc_discount)
-    except (ValueError, TypeError) as exc:
-        raise Rejected("invalid", "push.cannot_total", detail=str(exc)[:200]) from exc
-    for x, amounts in zip(priced, doc_totals.lines, strict=True):
-        x.amounts = amounts
-    return priced, doc_totals, doc_discount
+        return dp.price_document(customer=terms, products=products,
+                                 price_lists=_price_lists(session, terms, product_ids), lines=lines,
+                                 document_discount=document_discount, on=on, max_lines=MAX_DOCUMENT_LINES,
+                                 honoured_quote=honoured, approval=approval)
+    except dp.PricingError as error:
+        raise Rejected(error.reason, error.message) from error
 
 
-def line_row(doc_field: str, doc_id: str, x: PricedLine) -> dict:
+def line_row(doc_field: str, doc_id: str, line: dp.PricedLine) -> dict[str, Any]:
     """Row of quote_lines / order_lines for a priced line (ids are stable per line number)."""
-    assert x.amounts is not None
     return {
-        "id": line_id(doc_id, x.request.line_no),
+        "id": line_id(doc_id, line.line_no),
         doc_field: doc_id,
-        "line_no": x.request.line_no,
-        "product_id": x.product.id,
-        "sku": x.product.sku,
-        "description": (x.request.description or x.product.name)[:1000],
-        "quantity": x.request.quantity,
-        "unit": x.product.unit,
-        "unit_price": x.price.price,
-        "discount": None if x.discount.is_zero else discounts.format_discount(x.discount, "en"),
-        "vat_rate": x.product.vat_rate,
-        "net_amount": x.amounts.net_amount,
-        "price_list_id": x.price.price_list_id or None,
-        "price_list_version": x.price.price_list_version or None,
+        "line_no": line.line_no,
+        "product_id": line.product_id,
+        "sku": line.sku,
+        "description": line.description[:1000],
+        "quantity": line.quantity,
+        "unit": line.unit,
+        "unit_price": line.unit_price,
+        "discount": line.discount_text,
+        "vat_rate": line.vat_rate,
+        "net_amount": line.net_amount,
+        "price_list_id": line.price_list_id,
+        "price_list_version": line.price_list_version,
+        "net_price": line.net_price,
+        "net_unit_price": line.net_unit_price,
+        "vat_nature": line.vat_nature,
     }
 
 
-def line_public(x: PricedLine) -> dict:
-    assert x.amounts is not None
+def line_public(line: dp.PricedLine) -> dict[str, Any]:
+    """A priced line in the push answer (the fields the client writes on its own line)."""
+    def money(value: Decimal | None) -> str | None:
+        return encode_value(DECIMAL, value)
+
     return {
-        "line_no": x.request.line_no,
-        "product_id": x.product.id,
-        "sku": x.product.sku,
-        "unit_price": str(x.price.price),
-        "discount": str(x.discount) if not x.discount.is_zero else None,
-        "net_amount": str(x.amounts.net_amount),
-        "price_list_id": x.price.price_list_id or None,
-        "price_list_version": x.price.price_list_version or None,
+        "line_no": line.line_no,
+        "product_id": line.product_id,
+        "sku": line.sku,
+        "unit_price": money(line.unit_price),
+        "discount": line.discount_text,
+        "net_price": money(line.net_price),
+        "net_unit_price": money(line.net_unit_price),
+        "net_amount": money(line.net_amount),
+        "vat_rate": money(line.vat_rate),
+        "vat_nature": line.vat_nature,
+        "price_list_id": line.price_list_id,
+        "price_list_version": line.price_list_version,
     }
 
 
-def price_differences(payload: dict, priced: list[PricedLine], grand_total: Decimal) -> list[Message]:
+def price_differences(payload: dict, priced: dp.PricedDocument) -> list[Message]:
     """What changed between the figures the agent saw offline (payload "expected") and ours.
 
     The agent's figures are never used, only compared: a difference makes the answer "changed".
@@ -213,13 +171,13 @@ def price_differences(payload: dict, priced: list[PricedLine], grand_total: Deci
     if expected is None:
         return []
     seen = expected.get("unit_prices")
-    if seen is not None and len(seen) != len(priced):
+    if seen is not None and len(seen) != len(priced.lines):
         raise Rejected("invalid", "push.invalid", detail="expected.unit_prices must give one price per line")
     out = []
-    for x, was in zip(priced, seen or [None] * len(priced), strict=True):
-        if was is not None and was != x.price.price:
-            out.append(Message("push.price_changed", {"sku": x.product.sku, "now": x.price.price, "was": was}))
+    for x, was in zip(priced.lines, seen or [None] * len(priced.lines), strict=True):
+        if was is not None and was != x.unit_price:
+            out.append(Message("push.price_changed", {"sku": x.sku, "now": x.unit_price, "was": was}))
     total = expected.get("grand_total")
-    if total is not None and total != grand_total:
-        out.append(Message("push.total_changed", {"now": grand_total, "was": total}))
+    if total is not None and total != priced.totals.grand_total:
+        out.append(Message("push.total_changed", {"now": priced.totals.grand_total, "was": total}))
     return out

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, exists, literal_column, or_, select, true
+from sqlalchemy import ColumnElement, Select, Table, and_, literal_column, or_, select, true, union
 
 from sfa_server.deps import Principal
-from sfa_server.models import STREAM_MODELS, Customer, Order, PriceList, Quote
+from sfa_server.models import STREAM_MODELS, Customer, Order, PriceList, Quote, User
 
 CUSTOMER_CHILDREN = ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals")
 
@@ -23,11 +23,50 @@ def my_customers(agent_id: str) -> Select:
 
 
 def my_price_lists(agent_id: str) -> Select:
-    """Base lists and lists used by one of the agent's customers: one probe of the
-    (agent_id, price_list_id) index per price list, whatever the number of customers."""
-    c, pl = Customer.__table__.c, PriceList.__table__.c
-    used = exists().where(c.agent_id == agent_id, c.price_list_id == pl.id)
-    return select(pl.id).where(or_(pl.is_base.is_(True), used))
+    """The price lists an agent's client needs to price offline as the server does: every version
+    of the base lists, every version of the codes its customers' own lists have (the client picks
+    the version by day), and every list of the price groups its customers are in.
+
+    The customers are read by the (agent_id, price_list_id) and (agent_id, price_group) indexes,
+    whatever their number; the price lists are few."""
+    c = Customer.__table__.c
+    candidate, own = PriceList.__table__.alias("candidate"), PriceList.__table__.alias("own")
+    own_codes = select(own.c.code).join(Customer.__table__, own.c.id == c.price_list_id).where(
+        c.agent_id == agent_id)
+    groups = select(c.price_group).where(c.agent_id == agent_id, c.price_group.is_not(None))
+    return select(candidate.c.id).where(or_(candidate.c.is_base.is_(True), candidate.c.code.in_(own_codes),
+                                            candidate.c.customer_group.in_(groups)))
+
+
+def price_list_scope_pairs(*, agent_ids: list[str] | None = None, price_list_ids: list[str] | None = None
+                           ) -> Select:
+    """(agent_id, price_list_id) of every price list in an agent's scope (my_price_lists for all
+    agents at once), limited to some agents or some lists: what the writers compare before and after
+    a change to grant or remove the lists that enter or leave a scope."""
+    c = Customer.__table__.c
+    candidate, own = PriceList.__table__.alias("candidate"), PriceList.__table__.alias("own")
+    u = User.__table__.c
+    by_own = (select(c.agent_id.label("agent_id"), candidate.c.id.label("price_list_id"))
+              .select_from(Customer.__table__)
+              .join(own, own.c.id == c.price_list_id)
+              .join(candidate, candidate.c.code == own.c.code)
+              .where(c.agent_id.is_not(None)))
+    by_group = (select(c.agent_id.label("agent_id"), candidate.c.id.label("price_list_id"))
+                .select_from(Customer.__table__)
+                .join(candidate, and_(candidate.c.customer_group == c.price_group, c.price_group.is_not(None)))
+                .where(c.agent_id.is_not(None)))
+    base = (select(u.id.label("agent_id"), candidate.c.id.label("price_list_id"))
+            .select_from(User.__table__).join(candidate, candidate.c.is_base.is_(True))
+            .where(u.role == "agent"))
+    parts = []
+    for part, agent_col, list_col in ((by_own, c.agent_id, candidate.c.id), (by_group, c.agent_id, candidate.c.id),
+                                      (base, u.id, candidate.c.id)):
+        if agent_ids is not None:
+            part = part.where(agent_col.in_(agent_ids))
+        if price_list_ids is not None:
+            part = part.where(list_col.in_(price_list_ids))
+        parts.append(part)
+    return union(*parts)
 
 
 def _unindexed(t: Table, name: str) -> Any:

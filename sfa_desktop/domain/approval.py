@@ -2,6 +2,8 @@
 
 evaluate_order returns the reasons an order needs the sales office; none means auto-approved.
 Every threshold is data (ApprovalPolicy, synced from the server as the "approval_policy" setting).
+The figures the rules judge are the document's own (domain.totals, rounded as the document is):
+an order is never judged on a value one cent away from the total the customer reads.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, localcontext
 from typing import Any
 
+from sfa_desktop.domain.credit import CreditSituation
 from sfa_desktop.domain.discounts import Discount
 from sfa_desktop.domain.messages import N_, Message, format_message, register
 from sfa_desktop.domain.money import ZERO, as_decimal, round_cent, round_to
+from sfa_desktop.domain.totals import DocumentTotals, LineInput, document_totals, net_unit_price
 
 __all__ = [
     "DEFAULT_ROLES",
@@ -163,7 +167,11 @@ def _setting_bool(name: str, value: Any) -> bool:
 
 @dataclass(frozen=True)
 class CustomerCredit:
-    """A customer's credit figures as the ERP knows them; credit_limit None or 0 = not managed."""
+    """A customer's credit figures for the rules; credit_limit None or 0 = not managed.
+
+    `overdue_amount` is the overdue of the open items on the day (domain.credit.overdue), the one
+    definition both sides use; the ERP's own figure is shown beside it, never judged.
+    """
 
     credit_limit: Decimal | None
     balance: Decimal
@@ -175,13 +183,20 @@ class CustomerCredit:
         if self.status not in ("prospect", "active", "blocked"):
             raise ValueError(f"customer status must be prospect, active or blocked, not {self.status!r}")
 
+    @classmethod
+    def from_situation(cls, situation: CreditSituation, *, status: str) -> CustomerCredit:
+        return cls(credit_limit=situation.credit_limit or None, balance=situation.balance,
+                   open_orders_total=situation.open_orders, overdue_amount=situation.overdue, status=status)
+
 
 @dataclass(frozen=True)
 class OrderLineForApproval:
     """One order line as the rules see it. unit_price is before the line discount.
 
-    quote_price is the net unit price promised by a still-valid quote for this product, if any;
-    vat_rate (percent), when known on every line, makes the credit check use the total with VAT.
+    quote_price is the net unit price promised by a still-valid quote for this product, if any
+    (shown as totals.net_unit_price shows it); vat_rate (percent), when known on every line, makes
+    the credit check use the total with VAT. net_price is a net unit price the agent typed instead
+    of a discount: the rules see it as the discount that takes the list price to it.
     """
 
     sku: str
@@ -192,10 +207,16 @@ class OrderLineForApproval:
     unit_cost: Decimal | None = None
     quote_price: Decimal | None = None
     vat_rate: Decimal | None = None
+    net_price: Decimal | None = None
+
+    @property
+    def exact_net_unit_price(self) -> Decimal:
+        return self.net_price if self.net_price is not None else self.discount.apply(self.unit_price)
 
     @property
     def net_unit_price(self) -> Decimal:
-        return self.discount.apply(self.unit_price)
+        """The net unit price as documents show it (the one rule, totals.net_unit_price)."""
+        return net_unit_price(self.unit_price, self.discount, self.net_price)
 
 
 @dataclass(frozen=True)
@@ -251,7 +272,14 @@ def _line_discount_pct(line: OrderLineForApproval) -> Decimal:
         return ZERO
     with localcontext() as ctx:
         ctx.prec = 150
-        return round_to((line.list_price - line.net_unit_price) * _HUNDRED / line.list_price, 2)
+        return round_to((line.list_price - line.exact_net_unit_price) * _HUNDRED / line.list_price, 2)
+
+
+def _totals_of(lines: tuple[OrderLineForApproval, ...], document_discount: Discount) -> DocumentTotals:
+    return document_totals([LineInput(quantity=line.quantity, unit_price=line.unit_price,
+                                      discount=line.discount, vat_rate=line.vat_rate or ZERO,
+                                      unit_cost=line.unit_cost, net_price=line.net_price)
+                            for line in lines], document_discount)
 
 
 def evaluate_order(
@@ -260,9 +288,18 @@ def evaluate_order(
     document_discount: Discount,
     customer: CustomerCredit,
     policy: ApprovalPolicy,
+    totals: DocumentTotals | None = None,
 ) -> list[ApprovalReason]:
-    """The reasons this order needs approval, in RULES order; [] means it is approved at once."""
+    """The reasons this order needs approval, in RULES order; [] means it is approved at once.
+
+    `totals` are the document's own totals (price_document passes them); without them they are
+    computed from the lines with the same function, so the figures are the document's either way:
+    the average discount and the margin on its taxable total, the credit exposure with its rounded
+    grand total (its taxable total when a line's VAT is unknown), the order total on its taxable.
+    """
     lines = tuple(lines)
+    if totals is None:
+        totals = _totals_of(lines, document_discount)
     reasons: list[ApprovalReason] = []
 
     def add(rule: str, figure: Decimal | None, limit: Decimal | None, sku: str | None = None) -> None:
@@ -278,36 +315,29 @@ def evaluate_order(
         if pct > policy.max_line_discount:
             add("line_discount", pct, policy.max_line_discount, line.sku)
 
+    taxable = totals.taxable_total
     with localcontext() as ctx:
         ctx.prec = 150
-        list_value = sum((line.quantity * line.list_price for line in lines), ZERO)
-        goods_value = sum((line.quantity * line.net_unit_price for line in lines), ZERO)
-        net_value = document_discount.apply(goods_value)
-        order_taxable = round_cent(net_value)
+        list_value = sum((round_cent(line.quantity * line.list_price) for line in lines), ZERO)
         if list_value > 0:
-            average = round_to((list_value - net_value) * _HUNDRED / list_value, 2)
+            average = round_to((list_value - taxable) * _HUNDRED / list_value, 2)
             if average > policy.max_average_discount:
                 add("average_discount", average, policy.max_average_discount)
-        if policy.min_margin_pct is not None and lines and all(line.unit_cost is not None for line in lines):
-            cost = sum((line.quantity * line.unit_cost for line in lines if line.unit_cost is not None), ZERO)
-            if net_value > 0:
-                margin_pct = round_to((net_value - cost) * _HUNDRED / net_value, 2)
-            else:
-                margin_pct = Decimal(-100) if cost > 0 else ZERO
-            if margin_pct < policy.min_margin_pct:
-                add("margin", margin_pct, policy.min_margin_pct)
-        for line in lines:
-            if line.quote_price is None:
-                continue
-            net_unit = round_to(line.net_unit_price, 4)
-            if net_unit < line.quote_price:
-                add("below_quote_price", net_unit, line.quote_price, line.sku)
-        if lines and all(line.vat_rate is not None for line in lines):
-            order_value = round_cent(document_discount.apply(sum(
-                (line.quantity * line.net_unit_price * (1 + (line.vat_rate or ZERO) / _HUNDRED)
-                 for line in lines), ZERO)))
-        else:
-            order_value = order_taxable
+    if policy.min_margin_pct is not None and lines and totals.margin is not None:
+        if totals.margin_pct is not None:
+            margin_pct = totals.margin_pct
+        else:  # nothing is charged: a loss of everything it costs, or nothing at all
+            margin_pct = Decimal(-100) if totals.margin < 0 else ZERO
+        if margin_pct < policy.min_margin_pct:
+            add("margin", margin_pct, policy.min_margin_pct)
+    for line in lines:
+        if line.quote_price is None:
+            continue
+        shown = line.net_unit_price
+        if shown < line.quote_price:
+            add("below_quote_price", shown, line.quote_price, line.sku)
+    vat_known = bool(lines) and all(line.vat_rate is not None for line in lines)
+    order_value = totals.grand_total if vat_known else taxable
 
     if customer.credit_limit:
         exposure = customer.balance + customer.open_orders_total + order_value
@@ -315,6 +345,6 @@ def evaluate_order(
             add("credit_limit", exposure, customer.credit_limit)
     if policy.block_on_overdue and customer.overdue_amount > policy.overdue_tolerance:
         add("overdue_invoices", customer.overdue_amount, policy.overdue_tolerance)
-    if policy.order_total_threshold is not None and order_taxable > policy.order_total_threshold:
-        add("order_total", order_taxable, policy.order_total_threshold)
+    if policy.order_total_threshold is not None and taxable > policy.order_total_threshold:
+        add("order_total", taxable, policy.order_total_threshold)
     return reasons

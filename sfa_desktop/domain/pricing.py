@@ -1,8 +1,9 @@
-"""Price resolution: customer's list, then base list; validity dates; quantity breaks; pack sizes."""
+"""Price resolution: the customer's own list, then its group's list, then the base list; validity
+dates and versions; quantity breaks; pack sizes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
@@ -13,6 +14,7 @@ from sfa_desktop.domain.money import as_decimal
 __all__ = [
     "MAX_QUANTITY",
     "QUANTITY_DECIMALS",
+    "ApplicableLists",
     "NoPriceError",
     "PriceBreak",
     "PriceListView",
@@ -20,6 +22,7 @@ __all__ = [
     "QuantityError",
     "ResolvedPrice",
     "check_quantity",
+    "choose_price_lists",
     "resolve_price",
     "suggest_quantity",
 ]
@@ -72,7 +75,8 @@ class PriceBreak:
 
 @dataclass(frozen=True)
 class PriceListView:
-    """A price list as the domain needs it; `breaks` maps product id -> its quantity breaks."""
+    """One version of a price list as the domain needs it; `breaks` maps product id -> its quantity
+    breaks. `customer_group` names the customers' price group the list is for (None: not a group list)."""
 
     id: str
     code: str
@@ -82,6 +86,7 @@ class PriceListView:
     valid_to: date | None
     is_base: bool
     breaks: Mapping[str, Sequence[PriceBreak]] = field(default_factory=dict, hash=False)
+    customer_group: str | None = None
 
     def is_valid_on(self, on: date) -> bool:
         """Valid from valid_from to valid_to, both days included; a missing end is open."""
@@ -92,7 +97,8 @@ class PriceListView:
 
 @dataclass(frozen=True)
 class ProductTerms:
-    """The selling terms of a product: unit, VAT, pack size and minimum order quantity."""
+    """The selling terms of a product: unit, VAT (rate, or 0 with its exemption nature), pack size,
+    minimum order quantity, and the cost margins are computed from (None when unknown)."""
 
     product_id: str
     sku: str
@@ -101,6 +107,9 @@ class ProductTerms:
     pack_size: Decimal | None
     min_quantity: Decimal | None
     active: bool = True
+    cost: Decimal | None = None
+    vat_nature: str | None = None
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,56 @@ def suggest_quantity(product: ProductTerms, quantity: Decimal) -> Decimal:
     return wanted
 
 
+@dataclass(frozen=True)
+class ApplicableLists:
+    """The version of each kind of list that prices a customer's document on one day."""
+
+    own: PriceListView | None
+    group: PriceListView | None
+    base: PriceListView | None
+
+
+def _version_on(versions: Sequence[PriceListView], on: date) -> PriceListView | None:
+    """The newest version (highest number) valid on `on`; when none is, the newest one, so that
+    the reason of a missing price names the list and its dates."""
+    if not versions:
+        return None
+    valid = [v for v in versions if v.is_valid_on(on)]
+    return max(valid or versions, key=lambda v: (v.version, v.id))
+
+
+def _one_of_codes(lists: Iterable[PriceListView], on: date) -> PriceListView | None:
+    """Per code its version on `on`; when several codes qualify, a valid one with the latest start."""
+    by_code: dict[str, list[PriceListView]] = {}
+    for price_list in lists:
+        by_code.setdefault(price_list.code, []).append(price_list)
+    chosen = [v for v in (_version_on(vs, on) for vs in by_code.values()) if v is not None]
+    if not chosen:
+        return None
+    return max(chosen, key=lambda v: (v.is_valid_on(on), v.valid_from or date.min, v.code))
+
+
+def choose_price_lists(candidates: Iterable[PriceListView], *, own_code: str | None,
+                       price_group: str | None, on: date) -> ApplicableLists:
+    """Which versions price a customer's document on day `on` (docs/pricing.md §3).
+
+    Per list code the newest version valid on that day counts, so a version imported today that
+    starts tomorrow changes nothing today. The customer's own list is the code of the list it
+    points at (any version); the group list is the one whose `customer_group` is the customer's
+    price group; the base list is the one marked base.
+    """
+    candidates = list(candidates)
+    base = _one_of_codes((v for v in candidates if v.is_base), on)
+    own = None
+    if own_code is not None and (base is None or own_code != base.code):
+        own = _version_on([v for v in candidates if v.code == own_code and not v.is_base], on)
+    group = None
+    if price_group is not None:
+        group = _one_of_codes((v for v in candidates if v.customer_group == price_group and not v.is_base
+                               and v.code != own_code), on)
+    return ApplicableLists(own=own, group=group, base=base)
+
+
 def resolve_price(
     *,
     product: ProductTerms,
@@ -151,18 +210,20 @@ def resolve_price(
     on: date,
     customer_list: PriceListView | None,
     base_list: PriceListView | None,
+    group_list: PriceListView | None = None,
 ) -> ResolvedPrice:
     """The unit price of `product` for `quantity` on day `on`.
 
-    The customer's list is tried first, then the base list. A list counts only when valid on `on`
-    and when it has a break for the product at or below the quantity; the highest such break wins.
-    The quantity is checked first (check_quantity). No price raises NoPriceError with the reason.
+    The customer's own list is tried first, then its group's list, then the base list. A list
+    counts only when valid on `on` and when it has a break for the product at or below the
+    quantity; the highest such break wins. The quantity is checked first (check_quantity). No
+    price raises NoPriceError with the reason of each list tried.
     """
     if not product.active:
         raise NoPriceError("price.inactive", sku=product.sku)
     check_quantity(product, quantity)
     reasons: list[Message] = []
-    for price_list in (customer_list, base_list):
+    for price_list in (customer_list, group_list, base_list):
         if price_list is None:
             continue
         if not price_list.is_valid_on(on):
@@ -190,6 +251,6 @@ def resolve_price(
             min_quantity=best.min_quantity,
             currency=price_list.currency,
         )
-    if customer_list is None and base_list is None:
+    if customer_list is None and group_list is None and base_list is None:
         raise NoPriceError("price.no_price_list", sku=product.sku)
     raise NoPriceError("price.none", sku=product.sku, reasons=reasons)

@@ -63,10 +63,31 @@ def _request_resync(conn: Connection, streams: list[str]) -> None:
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (json.dumps(wanted),))
 
 
+#: v4 columns: customer price groups and VAT exemptions, group price lists, exemption natures of
+#: products and lines, agreed net prices and the net unit price as shown.
+_V4_COLUMNS = {
+    "products": ("vat_nature VARCHAR",),
+    "price_lists": ("customer_group VARCHAR",),
+    "customers": ("price_group VARCHAR", "vat_exemption VARCHAR", "vat_exemption_ref VARCHAR"),
+    "quote_lines": ("net_price VARCHAR", "net_unit_price VARCHAR", "vat_nature VARCHAR"),
+    "order_lines": ("net_price VARCHAR", "net_unit_price VARCHAR", "vat_nature VARCHAR"),
+}
+
+
+def _v4_pricing(conn: Connection) -> None:
+    """v4: the fields of one pricing of a document (groups, exemptions, net prices); the next sync
+    pulls those streams again to fill them."""
+    for table, columns in _V4_COLUMNS.items():
+        for column in columns:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
+    _request_resync(conn, sorted(_V4_COLUMNS))
+
+
 #: Step that brings a file from version n-1 to version n. v1 is the first released schema.
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_search,
     3: _v3_messages,
+    4: _v4_pricing,
 }
 LATEST_VERSION = max(STEPS)
 

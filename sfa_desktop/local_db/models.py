@@ -98,6 +98,7 @@ class Product(Base):
     min_quantity: Mapped[Decimal | None]
     cost: Mapped[Decimal | None]
     active: Mapped[bool]
+    vat_nature: Mapped[str | None]  # schema v4
 
 
 class ProductDocument(Base):
@@ -137,6 +138,7 @@ class PriceList(Base):
     valid_from: Mapped[dt.date | None]
     valid_to: Mapped[dt.date | None]
     is_base: Mapped[bool]
+    customer_group: Mapped[str | None]  # schema v4
 
 
 class PriceListItem(Base):
@@ -171,6 +173,10 @@ class Customer(Base):
     city: Mapped[str | None]
     row_version: Mapped[int | None]
     dirty: Mapped[bool] = _dirty()
+    # schema v4 (added at the end, as the upgrade of an older file adds them)
+    price_group: Mapped[str | None]
+    vat_exemption: Mapped[str | None]
+    vat_exemption_ref: Mapped[str | None]
 
 
 class Address(Base):
@@ -221,6 +227,10 @@ class _DocumentLine:
     net_amount: Mapped[Decimal]
     price_list_id: Mapped[str | None]
     price_list_version: Mapped[int | None]
+    # schema v4
+    net_price: Mapped[Decimal | None]
+    net_unit_price: Mapped[Decimal | None]
+    vat_nature: Mapped[str | None]
 
 
 class Quote(Base):

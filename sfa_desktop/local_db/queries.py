@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sfa_desktop.domain.credit import OpenItemView, overdue
 from sfa_desktop.domain.lifecycle import OrderStatus
 from sfa_desktop.local_db.models import Address, Contact, Customer, OpenItem, Order
 
@@ -31,10 +32,15 @@ class CustomerOverview:
     open_items: list[OpenItem]  # unpaid or partly paid, oldest due first
     open_orders: list[Order]  # submitted, pending approval or approved; newest first
     outstanding: Decimal  # sum of what is still to be paid on the open items
-    overdue: Decimal  # part of it past its due date
+    overdue: Decimal  # part of it past its due date (domain.credit.overdue, as the approval judges it)
     open_orders_total: Decimal
     exposure: Decimal  # balance owed plus open orders
     credit_available: Decimal  # credit limit minus exposure (negative = over the limit)
+
+    @property
+    def overdue_erp(self) -> Decimal:
+        """The ERP's own overdue figure, shown beside ours; the rules never use it."""
+        return self.customer.overdue_amount
 
     @property
     def over_credit_limit(self) -> bool:
@@ -69,11 +75,12 @@ def customer_overview(session: Session, *, customer_id: str, today: dt.date) -> 
     items = open_items_of(session, customer_id=customer_id)
     orders = open_orders_of(session, customer_id=customer_id)
     outstanding = sum((i.amount - i.paid for i in items), ZERO)
-    overdue = sum((i.amount - i.paid for i in items if i.due_date < today), ZERO)
+    due = overdue((OpenItemView(i.document_number, i.document_date, i.due_date, i.amount, i.paid) for i in items),
+                  today)
     orders_total = sum((o.grand_total for o in orders), ZERO)
     exposure = customer.balance + orders_total
     return CustomerOverview(
         customer=customer, addresses=addresses, contacts=contacts, open_items=items,
-        open_orders=orders, outstanding=outstanding, overdue=overdue,
+        open_orders=orders, outstanding=outstanding, overdue=due,
         open_orders_total=orders_total, exposure=exposure,
         credit_available=customer.credit_limit - exposure)

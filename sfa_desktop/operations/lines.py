@@ -1,32 +1,33 @@
 """The lines of a quote or order as the agent types them, priced offline for the preview.
 
-The preview uses the same domain pricing as the server; the server prices again when the command
-arrives and answers with its own figures (and says what changed).
+The preview is the domain's one pricing of a document (domain.document_pricing), fed from the
+replica; the server prices again with the same function when the command arrives and answers with
+its own figures (and says what changed, which happens only when the data really changed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sfa_desktop.domain.discounts import (
-    NO_DISCOUNT,
-    Discount,
-    DiscountError,
-    effective_line_discount,
-    format_discount,
-    parse_discount,
+from sfa_desktop.domain import document_pricing as dp
+from sfa_desktop.domain.approval import ApprovalReason
+from sfa_desktop.domain.discounts import Discount
+from sfa_desktop.domain.totals import DocumentTotals
+from sfa_desktop.local_db.models import Customer, OrderLine, PriceList, Product, Quote, QuoteLine
+from sfa_desktop.operations.catalog import (
+    approval_policy,
+    candidate_price_lists,
+    customer_credit,
+    customer_terms,
+    product_terms,
 )
-from sfa_desktop.domain.pricing import NoPriceError, QuantityError, resolve_price
-from sfa_desktop.domain.totals import DocumentTotals, LineInput, document_totals
-from sfa_desktop.local_db.models import Customer, OrderLine, Product, QuoteLine
-from sfa_desktop.operations.catalog import price_lists_for, product_terms
 from sfa_desktop.operations.errors import InvalidInputError, NotFoundError
 from sfa_desktop.sync import protocol
 
@@ -35,89 +36,84 @@ MAX_LINES = protocol.MAX_DOCUMENT_LINES
 
 @dataclass(frozen=True)
 class LineRequest:
-    """A line as the agent types it: product, quantity and (optionally) a discount like "10+5"."""
+    """A line as the agent types it: product, quantity, and a discount like "10+5" or the net unit
+    price agreed with the customer (not both)."""
 
     product_id: str
     quantity: Decimal
     discount: str | None = None
     description: str | None = None
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    product: Product
-    quantity: Decimal
-    discount: Discount
-    unit_price: Decimal
-    price_list_id: str
-    price_list_version: int
-    net_amount: Decimal
-    description: str | None = None
+    net_price: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class PricedDraft:
-    lines: tuple[PricedLine, ...]
+    """The preview: priced lines, totals, and what the office would be asked to approve."""
+
+    lines: tuple[dp.PricedLine, ...]
     totals: DocumentTotals
     document_discount: Discount
+    approval_reasons: tuple[ApprovalReason, ...] = ()
+    #: product id -> catalog name (a line's description is sent only when the agent changed it)
+    product_names: Mapping[str, str] = field(default_factory=dict)
 
 
-def parse_document_discount(text: str | None) -> Discount:
-    try:
-        return parse_discount(text)
-    except DiscountError as error:
-        raise InvalidInputError("op.document_discount", error=error.message) from error
+def _honoured_quote(session: Session, quote_id: str | None) -> dp.HonouredQuote | None:
+    """The prices of the quote an order is made from (its validity is checked by the operation)."""
+    quote = session.get(Quote, quote_id) if quote_id else None
+    if quote is None:
+        return None
+    lines = session.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id)
+                            .order_by(QuoteLine.line_no)).all()
+    list_ids = {line.price_list_id for line in lines if line.price_list_id}
+    codes = dict(session.execute(select(PriceList.id, PriceList.code).where(PriceList.id.in_(list_ids))).all()) \
+        if list_ids else {}
+    return dp.HonouredQuote(number=quote.number, valid_until=quote.valid_until, prices=dp.honoured_prices(
+        (line.product_id, dp.quoted_price(unit_price=line.unit_price, discount=line.discount,
+                                          net_price=line.net_price, net_unit_price=line.net_unit_price,
+                                          price_list_id=line.price_list_id,
+                                          price_list_code=codes.get(line.price_list_id),
+                                          price_list_version=line.price_list_version))
+        for line in lines))
 
 
 def price_draft(session: Session, *, customer: Customer, requests: Sequence[LineRequest],
-                document_discount: str | None, on: dt.date) -> PricedDraft:
-    """Price every line for `customer` on day `on` and total the document, or say which line fails."""
-    discount = parse_document_discount(document_discount)
-    if not requests:
-        raise InvalidInputError("op.no_lines")
-    if len(requests) > MAX_LINES:
-        raise InvalidInputError("op.too_many_lines", max=MAX_LINES, count=len(requests))
-    try:
-        customer_default = parse_discount(customer.default_discount)
-    except DiscountError:
-        customer_default = NO_DISCOUNT
+                document_discount: str | None, on: dt.date, quote_id: str | None = None) -> PricedDraft:
+    """Price every line for `customer` on day `on` and total the document, or say which line fails.
+
+    With `quote_id` (an order made from a quote) the quote's prices are honoured as the server
+    honours them. The approval reasons are the ones the server will give if nothing changes.
+    """
+    terms = customer_terms(session, customer)
     product_ids = {r.product_id for r in requests}
-    products = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(product_ids)))}
-    own, base = price_lists_for(session, customer=customer, product_ids=product_ids, on=on)
-    priced, inputs = [], []
-    for n, request in enumerate(requests, start=1):
-        product = products.get(request.product_id)
-        if product is None:
-            raise NotFoundError("op.product_unknown", line=n)
-        try:
-            typed = None if request.discount in (None, "") else parse_discount(request.discount)
-            line_discount = effective_line_discount(line_discount=typed, customer_default=customer_default)
-            resolved = resolve_price(product=product_terms(product), quantity=request.quantity,
-                                     on=on, customer_list=own, base_list=base)
-        except (DiscountError, NoPriceError, QuantityError) as error:
-            raise InvalidInputError("op.line_problem", line=n, sku=product.sku, error=error.message) from error
-        inputs.append(LineInput(quantity=request.quantity, unit_price=resolved.price, discount=line_discount,
-                                vat_rate=product.vat_rate, unit_cost=product.cost))
-        priced.append((product, request, line_discount, resolved))
-    totals = document_totals(inputs, discount)
-    return PricedDraft(tuple(
-        PricedLine(product, request.quantity, line_discount, resolved.price, resolved.price_list_id,
-                   resolved.price_list_version, amounts.net_amount, request.description)
-        for (product, request, line_discount, resolved), amounts in zip(priced, totals.lines, strict=True)
-    ), totals, discount)
+    products = {p.id: product_terms(p) for p in session.scalars(select(Product).where(Product.id.in_(product_ids)))}
+    try:
+        priced = dp.price_document(
+            customer=terms, products=products,
+            price_lists=candidate_price_lists(session, terms=terms, product_ids=product_ids),
+            lines=[dp.LineRequest(product_id=r.product_id, quantity=r.quantity, discount=r.discount,
+                                  net_price=r.net_price, description=r.description) for r in requests],
+            document_discount=document_discount, on=on, max_lines=MAX_LINES,
+            honoured_quote=_honoured_quote(session, quote_id),
+            approval=dp.ApprovalInputs(policy=approval_policy(session),
+                                       credit=customer_credit(session, customer, on=on)))
+    except dp.PricingError as error:
+        raise (NotFoundError if error.reason == "not_found" else InvalidInputError)(error.message) from error
+    return PricedDraft(priced.lines, priced.totals, priced.document_discount, priced.approval_reasons,
+                       {p.product_id: p.name for p in products.values()})
 
 
 def line_rows(model: type[QuoteLine] | type[OrderLine], *, priced: PricedDraft,
               **parent: str) -> list[QuoteLine | OrderLine]:
     """The document's line rows; `parent` is quote_id=... or order_id=...."""
     parent_id = next(iter(parent.values()))
-    return [model(id=protocol.line_id(parent_id, n), line_no=n, product_id=line.product.id,
-                  sku=line.product.sku, description=line.description or line.product.name,
-                  quantity=line.quantity, unit=line.product.unit, unit_price=line.unit_price,
-                  discount=format_discount(line.discount, "en") or None, vat_rate=line.product.vat_rate,
+    return [model(id=protocol.line_id(parent_id, line.line_no), line_no=line.line_no, product_id=line.product_id,
+                  sku=line.sku, description=line.description, quantity=line.quantity, unit=line.unit,
+                  unit_price=line.unit_price, discount=line.discount_text, vat_rate=line.vat_rate,
                   net_amount=line.net_amount, price_list_id=line.price_list_id,
-                  price_list_version=line.price_list_version, **parent)
-            for n, line in enumerate(priced.lines, start=1)]
+                  price_list_version=line.price_list_version, net_price=line.net_price,
+                  net_unit_price=line.net_unit_price, vat_nature=line.vat_nature, **parent)
+            for line in priced.lines]
 
 
 def expected(priced: PricedDraft) -> dict[str, Any]:
@@ -126,14 +122,22 @@ def expected(priced: PricedDraft) -> dict[str, Any]:
 
 
 def wire_lines(priced: PricedDraft) -> list[dict[str, Any]]:
-    return [{"product_id": line.product.id, "quantity": line.quantity,
-             "discount": format_discount(line.discount, "en") or None,
-             **({"description": line.description}
-                if line.description and line.description != line.product.name else {})}
-            for line in priced.lines]
+    """The lines as the command carries them: what the agent asked for (a discount, or the net
+    price agreed with the customer), never a price of ours."""
+    out = []
+    for line in priced.lines:
+        wire: dict[str, Any] = {"product_id": line.product_id, "quantity": line.quantity}
+        if line.net_price is not None:
+            wire["net_price"] = line.net_price
+        else:
+            wire["discount"] = line.discount_text
+        if line.description and line.description != priced.product_names.get(line.product_id):
+            wire["description"] = line.description
+        out.append(wire)
+    return out
 
 
 def requests_of(lines: Sequence[QuoteLine | OrderLine]) -> list[LineRequest]:
     """The stored lines of a document as requests again (to convert, revise or re-price it)."""
-    return [LineRequest(line.product_id, line.quantity, line.discount, line.description)
+    return [LineRequest(line.product_id, line.quantity, line.discount, line.description, line.net_price)
             for line in sorted(lines, key=lambda x: x.line_no)]

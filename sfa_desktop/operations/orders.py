@@ -44,7 +44,7 @@ def _write(session: Session, *, order: Order | None, customer_id: str, lines: Se
            quote_id: str | None, status: OrderStatus, today: dt.date, order_id: str | None):
     customer = context.customer_for_documents(session, customer_id)
     priced = price_draft(session, customer=customer, requests=lines, document_discount=document_discount,
-                         on=today)
+                         on=today, quote_id=quote_id)
     notes = clean_text(notes, "notes", 4000)
     customer_reference = clean_text(customer_reference, "customer_reference", 200)
     agent = context.current_agent(session)

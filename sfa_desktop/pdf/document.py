@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sfa_desktop.domain.discounts import NO_DISCOUNT, Discount
+from sfa_desktop.domain.vat import check_nature
 
 DOCUMENT_KINDS = ("quote", "order")
 LANGUAGES = ("it", "en")
@@ -85,7 +86,11 @@ class PrintAddress:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PrintLine:
-    """One row of the line table, as priced on the document."""
+    """One row of the line table, as priced on the document.
+
+    `net_price` is the net unit price agreed with the customer instead of a discount; `vat_nature`
+    the exemption of a 0 % line (N3.5...), printed in the VAT column and in the VAT summary.
+    """
 
     sku: str
     description: str
@@ -94,6 +99,8 @@ class PrintLine:
     unit_price: Decimal
     discount: Discount = NO_DISCOUNT
     vat_rate: Decimal
+    net_price: Decimal | None = None
+    vat_nature: str | None = None
 
     def __post_init__(self) -> None:
         _require_text(self.sku, "product code")
@@ -109,6 +116,15 @@ class PrintLine:
             raise ValueError(f"VAT rate of line {self.sku!r} must not be negative")
         if not isinstance(self.discount, Discount):
             raise TypeError(f"discount of line {self.sku!r} must be a Discount")
+        if self.net_price is not None:
+            _require_decimal(self.net_price, f"net price of line {self.sku!r}")
+            if self.net_price < 0:
+                raise ValueError(f"net price of line {self.sku!r} must not be negative")
+            if not self.discount.is_zero:
+                raise ValueError(f"line {self.sku!r} has a discount and a net price: one or the other")
+        check_nature(self.vat_nature)
+        if self.vat_nature is not None and self.vat_rate != 0:
+            raise ValueError(f"line {self.sku!r} has VAT nature {self.vat_nature} with a {self.vat_rate} % rate")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,6 +151,10 @@ class PrintDocument:
     document_discount: Discount = NO_DISCOUNT
     notes: str = ""
     terms: str = ""
+    #: The customer's own VAT exemption and its reference (the protocol number of a "dichiarazione
+    #: d'intento"), printed with that nature's row of the VAT summary.
+    vat_exemption: str | None = None
+    vat_exemption_ref: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in DOCUMENT_KINDS:
@@ -144,7 +164,9 @@ class PrintDocument:
         _require_text(self.number, "document number", allow_empty=False)
         _require_text(self.customer_name, "customer name", allow_empty=False)
         _require_text(self.status, "document status", allow_empty=False)
-        for what in ("agent_name", "payment_terms", "customer_reference", "customer_vat", "notes", "terms"):
+        check_nature(self.vat_exemption)
+        for what in ("agent_name", "payment_terms", "customer_reference", "customer_vat", "notes", "terms",
+                     "vat_exemption_ref"):
             _require_text(getattr(self, what), what.replace("_", " "))
         if not isinstance(self.revision, int) or isinstance(self.revision, bool) or self.revision < 0:
             raise ValueError(f"revision must be a whole number >= 0, got {self.revision!r}")

@@ -39,6 +39,7 @@ _IT = {
     "vat_summary_rate": "Aliquota IVA",
     "vat_summary_taxable": "Imponibile",
     "vat_summary_vat": "Imposta",
+    "net_price_line": "netto",
     "taxable_total": "Totale imponibile",
     "vat_total": "Totale IVA",
     "grand_total": "Totale documento",
@@ -79,6 +80,7 @@ _EN = {
     "vat_summary_rate": "VAT rate",
     "vat_summary_taxable": "Taxable amount",
     "vat_summary_vat": "VAT",
+    "net_price_line": "net",
     "taxable_total": "Total taxable",
     "vat_total": "Total VAT",
     "grand_total": "Total",
@@ -92,6 +94,73 @@ _EN = {
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {"it": MappingProxyType(_IT), "en": MappingProxyType(_EN)}
 )
+
+_RC_IT = "Inversione contabile (reverse charge) – "
+_RC_EN = "Reverse charge – "
+#: What the VAT summary prints beside a 0 % row of each FatturaPA nature: the legal ground, with
+#: its article (DPR 633/72 is the Italian VAT decree, DL 331/93 the intra-EU one, DL 41/95 the
+#: margin scheme's). A "dichiarazione d'intento" is followed by its reference (protocol number, date).
+_NATURES_IT = {
+    "N1": "Esclusa ex art. 15 DPR 633/72",
+    "N2.1": "Non soggetta ad IVA ai sensi degli artt. da 7 a 7-septies DPR 633/72",
+    "N2.2": "Non soggetta – altri casi",
+    "N3.1": "Non imponibile – esportazione, art. 8 c.1 lett. a) e b) DPR 633/72",
+    "N3.2": "Non imponibile – cessione intracomunitaria, art. 41 DL 331/93",
+    "N3.3": "Non imponibile – cessione verso San Marino, art. 71 DPR 633/72",
+    "N3.4": "Non imponibile – operazione assimilata alle cessioni all'esportazione, art. 8-bis DPR 633/72",
+    "N3.5": "Non imponibile art. 8 c.1 lett. c) DPR 633/72 – dichiarazione d'intento",
+    "N3.6": "Non imponibile – operazione che non concorre alla formazione del plafond",
+    "N4": "Esente art. 10 DPR 633/72",
+    "N5": "Regime del margine – IVA non esposta in fattura, art. 36 DL 41/95",
+    "N6.1": _RC_IT + "cessione di rottami e altri materiali di recupero, art. 74 c.7 e 8 DPR 633/72",
+    "N6.2": _RC_IT + "cessione di oro e argento puro, art. 17 c.5 DPR 633/72",
+    "N6.3": _RC_IT + "subappalto nel settore edile, art. 17 c.6 lett. a) DPR 633/72",
+    "N6.4": _RC_IT + "cessione di fabbricati, art. 17 c.6 lett. a-bis) DPR 633/72",
+    "N6.5": _RC_IT + "cessione di telefoni cellulari, art. 17 c.6 lett. b) DPR 633/72",
+    "N6.6": _RC_IT + "cessione di prodotti elettronici, art. 17 c.6 lett. c) DPR 633/72",
+    "N6.7": _RC_IT + "prestazioni del comparto edile e settori connessi, art. 17 c.6 lett. a-ter) DPR 633/72",
+    "N6.8": _RC_IT + "operazioni del settore energetico, art. 17 c.6 lett. d-bis), d-ter) e d-quater) "
+                     "DPR 633/72",
+    "N6.9": _RC_IT + "altri casi, art. 17 DPR 633/72",
+    "N7": "IVA assolta in altro Stato UE (art. 41 c.1 lett. b) DL 331/93; artt. 7-octies e 74-sexies "
+          "DPR 633/72)",
+}
+_NATURES_EN = {
+    "N1": "Excluded, art. 15 DPR 633/72",
+    "N2.1": "Outside the scope of Italian VAT, arts. 7 to 7-septies DPR 633/72",
+    "N2.2": "Not subject to VAT – other cases",
+    "N3.1": "Not taxable – export, art. 8(1)(a) and (b) DPR 633/72",
+    "N3.2": "Not taxable – intra-EU supply, art. 41 DL 331/93",
+    "N3.3": "Not taxable – supply to San Marino, art. 71 DPR 633/72",
+    "N3.4": "Not taxable – treated as an export, art. 8-bis DPR 633/72",
+    "N3.5": "Not taxable, art. 8(1)(c) DPR 633/72 – declaration of intent",
+    "N3.6": "Not taxable – not counted towards the export ceiling (plafond)",
+    "N4": "Exempt, art. 10 DPR 633/72",
+    "N5": "Margin scheme – VAT not shown, art. 36 DL 41/95",
+    "N6.1": _RC_EN + "scrap and other recovered materials, art. 74(7) and (8) DPR 633/72",
+    "N6.2": _RC_EN + "pure gold and silver, art. 17(5) DPR 633/72",
+    "N6.3": _RC_EN + "subcontracting in the building sector, art. 17(6)(a) DPR 633/72",
+    "N6.4": _RC_EN + "sale of buildings, art. 17(6)(a-bis) DPR 633/72",
+    "N6.5": _RC_EN + "mobile phones, art. 17(6)(b) DPR 633/72",
+    "N6.6": _RC_EN + "electronic products, art. 17(6)(c) DPR 633/72",
+    "N6.7": _RC_EN + "building and related services, art. 17(6)(a-ter) DPR 633/72",
+    "N6.8": _RC_EN + "energy sector, art. 17(6)(d-bis), (d-ter) and (d-quater) DPR 633/72",
+    "N6.9": _RC_EN + "other cases, art. 17 DPR 633/72",
+    "N7": "VAT paid in another EU member state (art. 41(1)(b) DL 331/93; arts. 7-octies and 74-sexies "
+          "DPR 633/72)",
+}
+VAT_NATURE_WORDING: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {"it": MappingProxyType(_NATURES_IT), "en": MappingProxyType(_NATURES_EN)}
+)
+
+
+def nature_wording(nature: str, language: str, reference: str = "") -> str:
+    """The legal wording of a VAT nature in `language`, followed by its reference when given."""
+    try:
+        text = VAT_NATURE_WORDING[language][nature]
+    except KeyError:
+        raise ValueError(f"no wording for VAT nature {nature!r} in {language!r}") from None
+    return f"{text} {reference.strip()}" if reference.strip() else text
 
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -20,7 +20,14 @@ from sfa_desktop.domain.discounts import format_discount
 from sfa_desktop.domain.totals import DocumentTotals, LineInput, document_totals
 from sfa_desktop.pdf import fonts
 from sfa_desktop.pdf.document import PrintAddress, PrintDocument
-from sfa_desktop.pdf.labels import format_date, format_money, format_quantity, format_rate, format_unit_price
+from sfa_desktop.pdf.labels import (
+    format_date,
+    format_money,
+    format_quantity,
+    format_rate,
+    format_unit_price,
+    nature_wording,
+)
 from sfa_desktop.pdf.page import ACCENT, INK, MARGIN_X, MUTED, PAGE_WIDTH, RULE
 
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
@@ -50,6 +57,7 @@ _HEADING = ParagraphStyle("heading", parent=_BODY, fontName=fonts.BOLD, fontSize
 _CELL = ParagraphStyle("cell", parent=_BODY, fontSize=8, leading=9.8)
 _HEAD_CELL = ParagraphStyle("head", parent=_CELL, fontName=fonts.BOLD, fontSize=7.5, leading=9)
 _HEAD_CELL_RIGHT = ParagraphStyle("head-right", parent=_HEAD_CELL, alignment=TA_RIGHT)
+_NATURE = ParagraphStyle("nature", parent=_BODY, fontSize=7, leading=8.6, textColor=MUTED)
 _TERMS = ParagraphStyle("terms", parent=_BODY, fontSize=7.5, leading=9.5, textColor=MUTED, alignment=TA_LEFT)
 
 
@@ -96,7 +104,7 @@ def document_title(doc: PrintDocument, labels: Mapping[str, str]) -> str:
 def compute_totals(doc: PrintDocument) -> DocumentTotals:
     inputs = [
         LineInput(quantity=line.quantity, unit_price=line.unit_price, discount=line.discount,
-                  vat_rate=line.vat_rate)
+                  vat_rate=line.vat_rate, net_price=line.net_price, vat_nature=line.vat_nature)
         for line in doc.lines
     ]
     return document_totals(inputs, doc.document_discount)
@@ -190,9 +198,10 @@ def _line_table(doc: PrintDocument, labels: Mapping[str, str], totals: DocumentT
             Paragraph(_text(description), _CELL),
             f"{quantity} {line.unit}".strip(),
             format_unit_price(line.unit_price, lang, currency),
-            format_discount(line.discount, lang),
+            # an agreed net price is not a discount the customer should recompute: say "net"
+            labels["net_price_line"] if line.net_price is not None else format_discount(line.discount, lang),
             format_unit_price(amounts.net_unit_price, lang, currency),
-            format_rate(line.vat_rate, lang),
+            line.vat_nature or format_rate(line.vat_rate, lang),
             format_money(amounts.net_amount, lang, currency),
         ])
         rows.extend(["", Paragraph(_text(chunk), _CELL), "", "", "", "", "", ""] for chunk in continued)
@@ -231,8 +240,15 @@ def _totals_block(doc: PrintDocument, labels: Mapping[str, str], totals: Documen
         Paragraph(escape(labels["vat_summary_taxable"]), _HEAD_CELL_RIGHT),
         Paragraph(escape(labels["vat_summary_vat"]), _HEAD_CELL_RIGHT),
     ]]
+    wording_rows = []
     for bucket in totals.vat_buckets:
-        summary_rows.append([f"{format_rate(bucket.rate, lang)}%", money(bucket.taxable), money(bucket.vat)])
+        rate = f"{format_rate(bucket.rate, lang)}%"
+        summary_rows.append([f"{rate} {bucket.nature}" if bucket.nature else rate, money(bucket.taxable),
+                             money(bucket.vat)])
+        if bucket.nature:  # the legal ground of the exemption, on its own row under the figures
+            reference = doc.vat_exemption_ref if bucket.nature == doc.vat_exemption else ""
+            wording_rows.append(len(summary_rows))
+            summary_rows.append([Paragraph(escape(nature_wording(bucket.nature, lang, reference)), _NATURE), "", ""])
     summary = Table(summary_rows, colWidths=(24 * mm, 30 * mm, 26 * mm), hAlign="LEFT")
     summary.setStyle(TableStyle([
         _BASE_FONT,
@@ -240,7 +256,11 @@ def _totals_block(doc: PrintDocument, labels: Mapping[str, str], totals: Documen
         ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG),
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        # a rule under each row, except between a nature's figures and its wording
+        *[("LINEBELOW", (0, row), (-1, row), 0.3, RULE) for row in range(1, len(summary_rows))
+          if row + 1 not in wording_rows],
+        *[("SPAN", (0, row), (-1, row)) for row in wording_rows],
+        *[("TOPPADDING", (0, row), (-1, row), 0) for row in wording_rows],
     ]))
 
     rows: list[tuple[str, str]] = []

@@ -145,6 +145,7 @@ def make_products(rng: random.Random, count: int
             "brand": article.brand, "barcode": barcode_for(i + 1), "pack_size": text.pack,
             "min_quantity": text.pack, "cost": cost,
             "active": i % 97 != 0,  # a few discontinued articles
+            "vat_nature": None,
         })
         base_price[pid] = unit_price(cost * (1 + markup))
     return products, base_price, articles
@@ -162,7 +163,8 @@ def make_price_lists(rng: random.Random, products: list[dict[str, Any]], base_pr
     base_id = ids.price_list_id(BASE_LIST_CODE, 1)
     lists = [{"id": base_id, "code": BASE_LIST_CODE,
               "name": f"Listino generale {today.year - 1}-{today.year}", "currency": "EUR",
-              "version": 1, "valid_from": year_start, "valid_to": None, "is_base": True}]
+              "version": 1, "valid_from": year_start, "valid_to": None, "is_base": True,
+              "customer_group": None}]
     items: list[dict[str, Any]] = []
     breaks: dict[str, dict[str, list[tuple[Decimal, Decimal]]]] = {base_id: {}}
 
@@ -186,7 +188,7 @@ def make_price_lists(rng: random.Random, products: list[dict[str, Any]], base_pr
         breaks[list_id] = {}
         lists.append({"id": list_id, "code": code, "name": f"Listino riservato {n:02d}", "currency": "EUR",
                       "version": 1, "valid_from": year_start,
-                      "valid_to": dt.date(today.year, 12, 31), "is_base": False})
+                      "valid_to": dt.date(today.year, 12, 31), "is_base": False, "customer_group": None})
         # the first lists take one row more when the rows do not divide evenly
         rows = min(remaining // list_count + (1 if n <= remaining % list_count else 0), len(products))
         margin_kept = Decimal(rng.randint(50, 80)) / 100  # a reserved list gives away part of the margin

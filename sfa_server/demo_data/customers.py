@@ -117,7 +117,8 @@ def make_customers(rng: random.Random, count: int, agent_ids: list[str], price_l
             "credit_limit": Decimal(0) if prospect else limit, "balance": balance, "overdue_amount": overdue,
             "language": "it", "agent_id": agent_ids[n % len(agent_ids)],
             "phone": f"+39 0{rng.randint(10, 99)} {rng.randint(100000, 9999999)}",
-            "email": f"info@{slug}{n + 1}.example.it", "city": city, "row_version": 1})
+            "email": f"info@{slug}{n + 1}.example.it", "city": city, "row_version": 1,
+            "price_group": None, **_vat_exemption(n, today)})
         street = f"{rng.choice(STREETS)} {rng.randint(1, 180)}"
         book.addresses.append({"id": ids.address_id(cid, "billing"), "customer_id": cid, "kind": "billing",
                                "street": street, "city": city, "postal_code": cap, "province": province,
@@ -141,6 +142,14 @@ def make_customers(rng: random.Random, count: int, agent_ids: list[str], price_l
     # two contacts of one customer may share a name: keep ids unique
     book.contacts = list({c["id"]: c for c in book.contacts}.values())
     return book
+
+
+def _vat_exemption(n: int, today: dt.date) -> dict[str, str | None]:
+    """One exporter buys under a "dichiarazione d'intento" (N3.5, art. 8 c.1 lett. c DPR 633/72)."""
+    if n != 1:
+        return {"vat_exemption": None, "vat_exemption_ref": None}
+    return {"vat_exemption": "N3.5",
+            "vat_exemption_ref": f"n. {today.year % 100:02d}011512345678901-000001 del 15/01/{today.year}"}
 
 
 def _open_items(rng: random.Random, cid: str, n: int, today: dt.date, term: PaymentTerm, *,

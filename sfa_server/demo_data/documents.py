@@ -13,6 +13,7 @@ from sfa_desktop.domain.discounts import format_discount, parse_discount
 from sfa_desktop.domain.numbering import format_document_number
 from sfa_desktop.domain.pricing import NoPriceError, PriceBreak, PriceListView, ProductTerms, resolve_price
 from sfa_desktop.domain.totals import LineInput, document_totals
+from sfa_desktop.domain.vat import line_vat
 from sfa_server.demo_data.catalog import Catalog
 from sfa_server.demo_data.vocabulary import LOST_REASONS
 from sfa_server.erp_import import ids
@@ -86,24 +87,28 @@ class DocumentMaker:
                 continue
             discount_text = customer["default_discount"] if rng.random() < 0.5 else rng.choice(LINE_DISCOUNTS)
             discount = parse_discount(discount_text)
-            line_input = LineInput(quantity, price.price, discount, product["vat_rate"], product["cost"])
+            vat_rate, vat_nature = line_vat(rate=product["vat_rate"], nature=product["vat_nature"],
+                                            customer_exemption=customer["vat_exemption"])
+            line_input = LineInput(quantity, price.price, discount, vat_rate, product["cost"],
+                                   vat_nature=vat_nature)
             inputs.append(line_input)
             approval_lines.append(OrderLineForApproval(product["sku"], quantity, price.price, price.price,
-                                                       discount, product["cost"], None, product["vat_rate"]))
+                                                       discount, product["cost"], None, vat_rate))
             lines.append({"id": ids.erp_id(doc_field, doc_id, str(line_no)), doc_field: doc_id,
                           "line_no": line_no, "product_id": product["id"], "sku": product["sku"],
                           "description": product["name"], "quantity": quantity, "unit": product["unit"],
                           "unit_price": price.price, "discount": format_discount(discount, "en") or None,
-                          "vat_rate": product["vat_rate"], "net_amount": None,
+                          "vat_rate": vat_rate, "net_amount": None,
                           "price_list_id": price.price_list_id,
                           "price_list_version": price.price_list_version,
+                          "net_price": None, "net_unit_price": None, "vat_nature": vat_nature,
                           "_cost": product["cost"]})
         return lines, inputs, approval_lines
 
     def _totals(self, lines: list[dict[str, Any]], inputs: list[LineInput], document_discount: str | None):
         totals = document_totals(inputs, parse_discount(document_discount))
         for line, amounts in zip(lines, totals.lines, strict=True):
-            line["net_amount"] = amounts.net_amount
+            line["net_amount"], line["net_unit_price"] = amounts.net_amount, amounts.net_unit_price
         return totals
 
     def add_quote(self, n: int, customer: Mapping[str, Any]) -> dict[str, Any] | None:

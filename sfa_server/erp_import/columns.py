@@ -57,6 +57,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("min_quantity", DECIMAL, "qta_minima", "quantita_minima", "lotto_minimo", "minimo_ordinabile"),
         _c("cost", DECIMAL, "costo", "costo_ultimo", "costo_medio", "costo_standard"),
         _c("active", BOOL, "attivo", help="S/N, default S"),
+        _c("vat_nature", TEXT, "natura", "natura_iva", "codice_natura", max_length=10,
+           help="FatturaPA exemption nature of a 0% product: N1, N2.1 … N7"),
     ),
     "product_documents": (
         _c("sku", TEXT, "codice_articolo", "cod_articolo", "articolo", "codice", required=True, max_length=60),
@@ -74,6 +76,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("valid_from", DATE, "valido_dal", "data_inizio", "dal", "inizio_validita"),
         _c("valid_to", DATE, "valido_al", "data_fine", "al", "fine_validita"),
         _c("is_base", BOOL, "base", "listino_base", help="S/N, default N"),
+        _c("customer_group", TEXT, "gruppo_clienti", "gruppo_prezzi", max_length=80,
+           help="the customers' price group the list is for"),
     ),
     "price_list_items": (
         _c("price_list_code", TEXT, "listino", "codice_listino", required=True, max_length=40),
@@ -106,6 +110,12 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("phone", TEXT, "telefono", "tel", max_length=40),
         _c("email", TEXT, "e_mail", "mail", "posta_elettronica"),
         _c("city", TEXT, "citta", "comune", "localita", max_length=100),
+        _c("price_group", TEXT, "gruppo_prezzi", "gruppo_listino", max_length=80,
+           help="price group: the customer gets the group's list after its own"),
+        _c("vat_exemption", TEXT, "esenzione_iva", "natura_esenzione", "codice_esenzione", max_length=10,
+           help="FatturaPA nature on every taxable line, e.g. N3.5 (dichiarazione d'intento)"),
+        _c("vat_exemption_ref", TEXT, "riferimento_esenzione", "dichiarazione_intento", max_length=200,
+           help="printed with the exemption, e.g. the protocol number of the dichiarazione d'intento"),
     ),
     "addresses": (
         _c("customer_code", TEXT, "codice_cliente", "cod_cliente", "cliente", required=True, max_length=40),

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from sfa_desktop.domain.discounts import DiscountError, format_discount, parse_discount
+from sfa_desktop.domain.messages import format_message
+from sfa_desktop.domain.vat import VatError, check_nature, check_product_vat
 from sfa_server.erp_import import ids, values
 from sfa_server.erp_import.attachments import inspect_file, relative_path
 from sfa_server.erp_import.columns import (
@@ -202,12 +204,22 @@ def _product(v, refs, now):
     for name in ("pack_size", "min_quantity"):
         if v.get(name) is not None and v[name] <= 0:
             reasons.append(f"{name} must be greater than zero")
+    nature = _nature(v.get("vat_nature"))
+    try:
+        check_product_vat(v["vat_rate"], nature)
+    except VatError as exc:
+        reasons.append(format_message(exc.message, "en"))
     _raise(reasons)
     return {"id": refs.products.get(v["sku"]) or ids.product_id(v["sku"]), "sku": v["sku"],
             "name": v["name"], "description": v["description"], "unit": (v["unit"] or "PZ").upper(),
             "vat_rate": v["vat_rate"], "category": v["category"], "brand": v["brand"],
             "barcode": v["barcode"], "pack_size": v["pack_size"], "min_quantity": v["min_quantity"],
-            "cost": v["cost"], "active": True if v["active"] is None else v["active"]}
+            "cost": v["cost"], "active": True if v["active"] is None else v["active"], "vat_nature": nature}
+
+
+def _nature(text: str | None) -> str | None:
+    """"n3.5", "N3.5 " -> "N3.5" (checked by the domain)."""
+    return text.strip().upper() if text and text.strip() else None
 
 
 def _product_document(v, refs, folder: Path):
@@ -245,7 +257,7 @@ def _price_list(v, refs, now):
     key = (v["code"], version)
     return {"id": refs.price_lists.get(key) or ids.price_list_id(*key), "code": v["code"],
             "name": v["name"], "currency": currency, "version": version, "valid_from": v["valid_from"],
-            "valid_to": v["valid_to"], "is_base": bool(v["is_base"])}
+            "valid_to": v["valid_to"], "is_base": bool(v["is_base"]), "customer_group": v["customer_group"]}
 
 
 def _price_list_item(v, refs, now):
@@ -297,6 +309,11 @@ def _customer_row(v, refs, now):
             reasons.append(f"unknown agent code '{v['agent_code']}'")
     _non_negative(v, reasons, "credit_limit", "overdue_amount")
     _check_contact_fields(v, reasons)
+    exemption = _nature(v.get("vat_exemption"))
+    try:
+        check_nature(exemption)
+    except VatError as exc:
+        reasons.append(f"vat_exemption: {format_message(exc.message, 'en')}")
     _raise(reasons)
     code = v["erp_code"]
     return {"id": refs.customers.get(code) or ids.customer_id(code), "erp_code": code, "name": v["name"],
@@ -305,7 +322,8 @@ def _customer_row(v, refs, now):
             "default_discount": v["default_discount"],
             "credit_limit": v["credit_limit"] or Decimal(0), "balance": v["balance"] or Decimal(0),
             "overdue_amount": v["overdue_amount"] or Decimal(0), "language": language,
-            "agent_id": agent_id, "phone": v["phone"], "email": v["email"], "city": v["city"]}
+            "agent_id": agent_id, "phone": v["phone"], "email": v["email"], "city": v["city"],
+            "price_group": v["price_group"], "vat_exemption": exemption, "vat_exemption_ref": v["vat_exemption_ref"]}
 
 
 def _check_contact_fields(v: Mapping[str, Any], reasons: list[str]) -> None:

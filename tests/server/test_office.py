@@ -34,7 +34,7 @@ def test_queue_detail_and_approval_reach_the_agent(env: Env) -> None:
     assert oid in {o["id"] for o in queue}
     detail = olga.get(f"/office/orders/{oid}").json()
     assert detail["status"] == "pending_approval" and detail["lines"][0]["sku"] == "SKU001"
-    assert {"credit_limit", "balance", "overdue_amount", "open_orders_total"} <= set(detail["credit"])
+    assert {"credit_limit", "balance", "overdue", "overdue_erp", "open_orders_total"} <= set(detail["credit"])
     assert any(r["rule"] == "line_discount" for r in detail["approval_reasons"])
     r = olga.post(f"/office/orders/{oid}/approve", json={"note": "ok, cliente storico"})
     assert r.status_code == 200 and r.json()["status"] == "approved"

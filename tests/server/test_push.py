@@ -11,6 +11,9 @@ from sqlalchemy import func, select
 from sfa_server.models import AppliedCommand, Customer, Order, OrderLine, Quote
 from tests.server.conftest import Env, command
 
+#: A document needs at least one line, on the server as on the client (one pricing of a document).
+ONE_LINE = [{"product_id": "prod-1", "quantity": "1"}]
+
 
 def _count(env: Env, model: type) -> int:
     with env.sessions() as s:
@@ -347,7 +350,7 @@ def test_device_gets_a_new_block_near_the_end_and_old_numbers_stay_valid(env: En
     cust = env.world.customers["anna"][0]
     near_end = f"Q-AG01-{year}-{end - 5:04d}"
     [res] = anna.push(
-        command("quote.save", quote_id=str(uuid.uuid4()), customer_id=cust, lines=[], number=near_end)
+        command("quote.save", quote_id=str(uuid.uuid4()), customer_id=cust, lines=ONE_LINE, number=near_end)
     )
     assert res["status"] == "applied" and res["server"]["number"] == near_end
     _cursor, changes = anna.pull_all(cursor)
@@ -356,7 +359,7 @@ def test_device_gets_a_new_block_near_the_end_and_old_numbers_stay_valid(env: En
     # a document numbered offline from the previous block is still accepted
     old = f"Q-AG01-{year}-{start + 3:04d}"
     [res] = anna.push(
-        command("quote.save", quote_id=str(uuid.uuid4()), customer_id=cust, lines=[], number=old)
+        command("quote.save", quote_id=str(uuid.uuid4()), customer_id=cust, lines=ONE_LINE, number=old)
     )
     assert res["status"] == "applied" and res["server"]["number"] == old
     anna.close()

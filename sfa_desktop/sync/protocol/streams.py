@@ -52,7 +52,7 @@ STREAMS: Final[dict[str, Stream]] = {
         Stream("products", _f(
             "id:str! sku:str! name:str! description:str unit:str! vat_rate:decimal! "
             "category:str brand:str barcode:str pack_size:decimal min_quantity:decimal "
-            "cost:decimal active:bool!"), "global"),
+            "cost:decimal active:bool! vat_nature:str"), "global"),
         Stream("product_documents", _f(
             "id:str! product_id:str! kind:str! title:str! filename:str! media_type:str! "
             "size:int! sha256:str! content:bytes"), "global", ("products",)),
@@ -62,7 +62,7 @@ STREAMS: Final[dict[str, Stream]] = {
             "global", ("products", "warehouses")),
         Stream("price_lists", _f(
             "id:str! code:str! name:str! currency:str! version:int! valid_from:date "
-            "valid_to:date is_base:bool!"), "agent"),
+            "valid_to:date is_base:bool! customer_group:str"), "agent"),
         Stream("price_list_items", _f(
             "id:str! price_list_id:str! product_id:str! min_quantity:decimal! price:decimal!"),
             "agent", ("price_lists", "products")),
@@ -70,7 +70,8 @@ STREAMS: Final[dict[str, Stream]] = {
             "id:str! erp_code:str name:str! vat_number:str tax_code:str segment:str "
             "status:str! payment_terms:str price_list_id:str default_discount:str "
             "credit_limit:decimal! balance:decimal! overdue_amount:decimal! language:str! "
-            "agent_id:str phone:str email:str city:str row_version:int"), "customer"),
+            "agent_id:str phone:str email:str city:str row_version:int price_group:str vat_exemption:str "
+            "vat_exemption_ref:str"), "customer"),
         Stream("addresses", _f(
             "id:str! customer_id:str! kind:str! street:str! city:str! postal_code:str "
             "province:str country:str!"), "customer", ("customers",)),
@@ -89,7 +90,8 @@ STREAMS: Final[dict[str, Stream]] = {
         Stream("quote_lines", _f(
             "id:str! quote_id:str! line_no:int! product_id:str! sku:str! description:str! "
             "quantity:decimal! unit:str! unit_price:decimal! discount:str vat_rate:decimal! "
-            "net_amount:decimal! price_list_id:str price_list_version:int"),
+            "net_amount:decimal! price_list_id:str price_list_version:int net_price:decimal "
+            "net_unit_price:decimal vat_nature:str"),
             "agent", ("quotes",)),
         Stream("orders", _f(
             "id:str! number:str! customer_id:str! agent_id:str! quote_id:str status:str! "
@@ -100,7 +102,8 @@ STREAMS: Final[dict[str, Stream]] = {
         Stream("order_lines", _f(
             "id:str! order_id:str! line_no:int! product_id:str! sku:str! description:str! "
             "quantity:decimal! unit:str! unit_price:decimal! discount:str vat_rate:decimal! "
-            "net_amount:decimal! price_list_id:str price_list_version:int"),
+            "net_amount:decimal! price_list_id:str price_list_version:int net_price:decimal "
+            "net_unit_price:decimal vat_nature:str"),
             "agent", ("orders",)),
         Stream("activities", _f(
             "id:str! customer_id:str! agent_id:str! kind:str! subject:str! notes:str "

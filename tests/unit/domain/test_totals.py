@@ -227,3 +227,56 @@ def test_document_margin_is_known_only_when_every_cost_is(lines: list[LineInput]
         assert totals.margin == totals.taxable_total - costs
     else:
         assert totals.margin is None and totals.margin_pct is None
+
+
+# ------------------------------------------------------------------ natures and net prices
+
+
+def test_two_exempt_natures_are_two_summary_rows_not_one_zero_rate_row() -> None:
+    lines = [
+        LineInput(quantity=D(100), unit_price=D("1.10"), vat_rate=D(0), vat_nature="N3.5"),  # 110.00
+        LineInput(quantity=D(1), unit_price=D("150.00"), vat_rate=D(0), vat_nature="N4"),  # 150.00
+        LineInput(quantity=D(3), unit_price=D("2.00"), vat_rate=D(22)),  # 6.00, VAT 1.32
+        LineInput(quantity=D(12), unit_price=D("11.50"), vat_rate=D(0), vat_nature="N3.5"),  # 138.00
+    ]
+    totals = document_totals(lines)
+    # rows sorted by rate, then nature: 0 % N3.5 (110.00 + 138.00), 0 % N4, 22 %
+    assert [(b.rate, b.nature, b.taxable, b.vat) for b in totals.vat_buckets] == [
+        (D(0), "N3.5", D("248.00"), D("0.00")), (D(0), "N4", D("150.00"), D("0.00")),
+        (D(22), None, D("6.00"), D("1.32"))]
+    assert (totals.taxable_total, totals.vat_total, totals.grand_total) == (D("404.00"), D("1.32"), D("405.32"))
+
+
+def test_a_nature_needs_a_zero_rate_and_a_known_code() -> None:
+    with pytest.raises(ValueError, match="goes with a 0 % rate"):
+        LineInput(quantity=D(1), unit_price=D(1), vat_rate=D(22), vat_nature="N4")
+    with pytest.raises(ValueError, match="N8 is not a VAT exemption nature"):
+        LineInput(quantity=D(1), unit_price=D(1), vat_rate=D(0), vat_nature="N8")
+
+
+def test_an_agreed_net_price_makes_the_net_amount() -> None:
+    # 7 × 12.34 = 86.38 gross; agreed 10.00: 7 × 10.00 = 70.00 net; 16.38 of discount
+    line = line_amounts(LineInput(quantity=D(7), unit_price=D("12.34"), net_price=D("10.00")))
+    assert (line.gross_amount, line.net_amount, line.discount_amount, line.net_unit_price) == (
+        D("86.38"), D("70.00"), D("16.38"), D("10.00"))
+    with pytest.raises(ValueError, match="either a discount or a net price"):
+        LineInput(quantity=D(1), unit_price=D(1), discount=parse_discount("5"), net_price=D("0.9"))
+
+
+def test_shown_net_price_times_quantity_reconciles_within_the_documented_tolerance_by_hand() -> None:
+    # 1000 × 0.4567 less 10+5: exact unit 0.4567 × 0.855 = 0.3904785, shown 0.3905;
+    # net 1000 × 0.3904785 = 390.4785 → 390.48, while 1000 × 0.3905 = 390.50: 0.02 apart,
+    # within 1000 × 0.00005 + 0.005 = 0.055 (docs/pricing.md, "Net unit price")
+    line = line_amounts(LineInput(quantity=D(1000), unit_price=D("0.4567"), discount=parse_discount("10+5")))
+    assert (line.net_unit_price, line.net_amount) == (D("0.3905"), D("390.48"))
+    assert abs(D(1000) * line.net_unit_price - line.net_amount) == D("0.02")
+
+
+@settings(max_examples=200)
+@given(line_inputs)
+def test_quantity_times_shown_net_price_is_within_the_tolerance(line: LineInput) -> None:
+    """|quantity × shown net unit price − net amount| ≤ quantity × 0.00005 + 0.005: the shown price is
+    half a unit of its 4th decimal from the exact one, the net amount half a cent from the exact."""
+    amounts = line_amounts(line)
+    assert abs(line.quantity * amounts.net_unit_price - amounts.net_amount) <= line.quantity * D("0.00005") + D(
+        "0.005")
