@@ -66,6 +66,8 @@ def _write(session: Session, *, order: Order | None, customer_id: str, lines: Se
     order.taxable_total, order.vat_total, order.grand_total = (totals.taxable_total, totals.vat_total,
                                                                totals.grand_total)
     order.updated_at, order.dirty = now, True
+    # the approval preview: the very reasons the office will see (the server decides again)
+    order.approval_reasons = [r.to_dict() for r in priced.approval_reasons] or None
     session.flush()
     session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
     session.add_all(line_rows(OrderLine, order_id=order.id, priced=priced))

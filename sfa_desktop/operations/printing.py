@@ -130,7 +130,8 @@ def build_print_document(session: Session, *, reference: str, language: str | No
     try:
         print_lines = tuple(PrintLine(sku=line.sku, description=line.description, quantity=line.quantity,
                                       unit=line.unit, unit_price=line.unit_price,
-                                      discount=parse_discount(line.discount), vat_rate=line.vat_rate)
+                                      discount=parse_discount(line.discount), vat_rate=line.vat_rate,
+                                      net_price=line.net_price, vat_nature=line.vat_nature)
                             for line in lines)
         document_discount = parse_discount(document.document_discount)
     except DiscountError as error:
@@ -147,7 +148,7 @@ def build_print_document(session: Session, *, reference: str, language: str | No
         shipping=shipping, language=lang, currency=document.currency,
         document_discount=document_discount, notes=document.notes or "", terms=_text(terms_text),
         company=company_from_settings(company.value if company else None, logo_png=logo_png),
-        lines=print_lines)
+        lines=print_lines, vat_exemption=customer.vat_exemption, vat_exemption_ref=customer.vat_exemption_ref or "")
 
 
 def product_documents_for(session: Session, *, reference: str, kind: str = "tech_sheet") -> list[bytes]:

@@ -274,3 +274,28 @@ def test_the_synced_company_logo_is_printed_and_a_damaged_one_is_left_out(replic
         print_to_file(s, reference=quote.number, path=tmp_path / "without.pdf")
     assert images(tmp_path / "without.pdf") == 0
     assert "not a PNG image" in caplog.text
+
+
+def test_a_submitted_order_shows_offline_the_reasons_the_office_will_see(replica):
+    with replica.session(write=True) as s:
+        changes = submit_order(s, customer_id="c1", today=TODAY, lines=[LineRequest("p2", Decimal(1), "40")])
+        reasons = s.get(Order, changes.created).approval_reasons
+    assert reasons and {r["rule"] for r in reasons} >= {"line_discount"}
+    assert reasons[0]["code"].startswith("approval.")
+
+
+def test_a_net_price_and_a_declaration_of_intent_print_as_saved(replica, tmp_path):
+    from sfa_desktop.local_db.models import Customer
+
+    with replica.session(write=True) as s:
+        customer = s.get(Customer, "c1")
+        customer.vat_exemption, customer.vat_exemption_ref = "N3.5", "prot. 2026/1234"
+    quote = new_quote(replica, lines=[LineRequest("p2", Decimal(2), net_price=Decimal("20.00"))])
+    assert quote.grand_total == Decimal("40.00")  # 2 × 20.00, no VAT under the declaration
+    out = tmp_path / "q.pdf"
+    with replica.session() as s:
+        print_to_file(s, reference=quote.number, path=out, language="it")
+    with pdfplumber.open(out) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "netto" in text and "40,00" in text
+    assert "N3.5" in text and "dichiarazione d'intento" in text and "2026/1234" in text
