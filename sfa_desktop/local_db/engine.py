@@ -224,6 +224,11 @@ class Replica:
                 raw.execute("PRAGMA cache_size = -2000")
                 raw.execute("PRAGMA wal_autocheckpoint = 1000")
 
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file and truncate it (after a bulk load)."""
+        with self.engine.connect() as conn:
+            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def check_integrity(self, *, quick: bool = False) -> list[str]:
         """Run SQLite's and SQLCipher's integrity checks; [] when the file is sound.
 

@@ -41,7 +41,8 @@ def _as_message(conn: Connection, table: str, column: str) -> None:
 
 
 def _v3_messages(conn: Connection) -> None:
-    """v3: messages as codes (outbox, conflicts, sync state), the updates list, reasons and deal links."""
+    """v3: messages as codes (outbox, conflicts, sync state), the updates list, reasons and deal links,
+    search triggers that skip unchanged words."""
     for table, columns in _V3_COLUMNS.items():
         for column in columns:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
@@ -50,6 +51,8 @@ def _v3_messages(conn: Connection) -> None:
                           ("sync_cursor", "last_error")):
         _as_message(conn, table, column)
     Base.metadata.tables["updates"].create(conn, checkfirst=True)
+    if not search.search_suspended(conn):  # else the repair after the interrupted load creates them
+        search.replace_triggers(conn)  # the search index is updated only when its words change
     _request_resync(conn, sorted(_V3_COLUMNS))
 
 

@@ -69,7 +69,10 @@ def _trigger_ddl(index: _Index) -> list[str]:
         f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
+        # only when an indexed text really changed: an upsert sets every column, and most changes
+        # a sync brings (cost, status, credit figures) leave the words alone
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols} ON {table} "
+        f"WHEN {' OR '.join(f'old.{c} IS NOT new.{c}' for c in index.columns)} BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); "
         f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END",
     ]
@@ -93,6 +96,15 @@ def suspend_search(conn: Connection) -> None:
     for index in INDEXES:
         for name in _trigger_names(index):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def replace_triggers(conn: Connection) -> None:
+    """Put today's triggers in place of an older schema's (the index itself is unchanged)."""
+    for index in INDEXES:
+        for name in _trigger_names(index):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        for statement in _trigger_ddl(index):
+            conn.exec_driver_sql(statement)
 
 
 def search_suspended(conn: Connection) -> bool:

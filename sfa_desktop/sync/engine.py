@@ -378,6 +378,7 @@ class SyncEngine:
                 if broken:
                     orphaned |= broken
                     conflicts.request_resync(session, sorted(broken))
+            self.replica.checkpoint()  # the load's write-ahead log, folded in once, not by the next syncs
             report.seconds_applying += time.monotonic() - finishing
         except BaseException as error:
             # An interrupted first sync: the pages applied stay, and so do working indexes and search.
