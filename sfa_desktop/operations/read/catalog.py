@@ -30,6 +30,7 @@ from sfa_desktop.operations.read.common import (
     check_sort,
     chunks,
     code_variants,
+    core,
     fts_rowids,
     in_order,
     match_expression,
@@ -196,8 +197,9 @@ def _filters(*, category: Any, brand: Any, in_stock: bool, active_only: bool) ->
         clauses.append(Product.brand.in_(sorted(brands_)))
     if in_stock:
         # A sign test, exact on the Decimal text (sums are never made in SQL).
-        stocked = select(StockLevel.product_id).where(cast(StockLevel.available, Numeric) > 0)
-        clauses.append(Product.id.in_(stocked))
+        stocked = select(StockLevel.id).where(StockLevel.product_id == Product.id,
+                                              cast(StockLevel.available, Numeric) > 0)
+        clauses.append(stocked.exists())
     if active_only:
         clauses.append(Product.active.is_(True))
     return clauses
@@ -235,8 +237,9 @@ def product_ids(session: Session, *, text: str | None = None, category: str | It
             key.is_(None), ordered.desc() if descending else ordered, Product.sku, Product.id)
         if limit is not None:
             stmt = stmt.limit(limit)
-        return list(session.scalars(stmt))
-    ids = list(session.scalars(select(Product.id).where(*clauses).order_by(Product.sku, Product.id)))
+        return list(core(session).execute(stmt).scalars())
+    ids = list(core(session).execute(select(Product.id).where(*clauses).order_by(Product.sku, Product.id))
+               .scalars())
     if sort == "relevance":  # nothing to rank by (no text, or only exact codes)
         return ids[:limit] if limit is not None else ids
     totals = _available(session, ids if len(ids) <= 900 else None)
@@ -257,7 +260,7 @@ def _by_relevance(session: Session, user_text: str, expression: str, codes: list
             .order_by(rank.desc() if descending else rank))
     if limit is not None:
         stmt = stmt.limit(limit + len(exact))
-    ids = list(dict.fromkeys([*exact, *session.scalars(stmt)]))
+    ids = list(dict.fromkeys([*exact, *core(session).execute(stmt).scalars()]))
     return ids[:limit] if limit is not None else ids
 
 
@@ -265,12 +268,13 @@ def _available(session: Session, ids: list[str] | None) -> dict[str, Decimal]:
     """Available stock summed per product over the warehouses (Decimal, in Python)."""
     stmt = select(StockLevel.product_id, StockLevel.available)
     totals: dict[str, Decimal] = defaultdict(Decimal)
+    conn = core(session)
     if ids is None:
-        for product_id, available in session.execute(stmt):
+        for product_id, available in conn.execute(stmt):
             totals[product_id] += available
     else:
         for chunk in chunks(ids):
-            for product_id, available in session.execute(stmt.where(StockLevel.product_id.in_(chunk))):
+            for product_id, available in conn.execute(stmt.where(StockLevel.product_id.in_(chunk))):
                 totals[product_id] += available
     return dict(totals)
 

@@ -10,9 +10,10 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, literal_column, select, text
+from sqlalchemy import Connection, Select, func, literal_column, select, text
 from sqlalchemy import table as sql_table
 from sqlalchemy.orm import Session
 
@@ -43,12 +44,34 @@ def in_order(ids: Sequence[str], rows: dict[str, T]) -> list[T]:
     return [rows[i] for i in ids if i in rows]
 
 
+@lru_cache(maxsize=65536)
+def _folded(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def text_key(value: str | None) -> str:
     """Sort key for names: accents and case folded, so Ćirić sorts with Cirillo, Élite with Edil."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if value.isascii():
+        return value.lower()
+    return _folded(value)
+
+
+def usually_true(condition: Any) -> Any:
+    """`condition`, marked for SQLite's planner as true for most rows (likely()), so that it does not
+    walk that column's index: a status IN (...) that keeps nearly every order is no way to find
+    one customer's orders, and the replica has no statistics to tell (no ANALYZE)."""
+    return func.likely(condition)
+
+
+def core(session: Session) -> Connection:
+    """The session's connection, for reads of many plain rows (no ORM result machinery); what the
+    session holds unsaved is flushed first, as its own queries would."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection()
 
 
 def same_text(a: str | None, b: str | None) -> bool:
@@ -166,10 +189,15 @@ def match_expression(user_text: str) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
+#: Terms shorter than this match a good part of the catalog ("c", "ma" start a word of most
+#: products): ranking 10,000-50,000 matches costs 30-250 ms and tells nothing, so such searches
+#: come in index order until a longer term is typed (local_db.search does so for one letter).
+RANKED_TERM_CHARS = 3
+
+
 def ranks_matches(user_text: str) -> bool:
-    """False when every term is one character: those match most rows, and ranking them costs much
-    and tells nothing (local_db.search takes them in index order too)."""
-    return any(len(t) > 1 for t in _TERM.findall(user_text))
+    """True when some term is long enough for a ranking to be worth its cost."""
+    return any(len(t) >= RANKED_TERM_CHARS for t in _TERM.findall(user_text))
 
 
 def code_variants(user_text: str) -> list[str]:

@@ -17,6 +17,7 @@ from sfa_desktop.operations.read.common import (
     as_set,
     check_sort,
     chunks,
+    core,
     customer_names,
     day_range,
     in_order,
@@ -87,7 +88,7 @@ def activity_ids(session: Session, *, customer_id: str | None = None, kind: str 
         stmt = stmt.where(Activity.occurred_at >= start)
     if end is not None:
         stmt = stmt.where(Activity.occurred_at < end)
-    rows = session.execute(stmt).all()
+    rows = core(session).execute(stmt).all()
     when = {r.id: r.occurred_at for r in rows}
     if sort == "occurred_at":
         return sort_ids(((r.id, r.occurred_at) for r in rows), descending=descending)
@@ -133,7 +134,7 @@ def deal_ids(session: Session, *, customer_id: str | None = None, stage: str | I
         stmt = stmt.where(Deal.expected_close >= close_from)
     if close_to is not None:
         stmt = stmt.where(Deal.expected_close <= close_to)
-    rows = session.execute(stmt).all()
+    rows = core(session).execute(stmt).all()
     updated = {r.id: r.updated_at for r in rows}
     if sort == "updated_at":
         return sort_ids(((r.id, r.updated_at) for r in rows), descending=descending)

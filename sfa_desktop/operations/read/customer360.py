@@ -18,10 +18,11 @@ from sfa_desktop.domain.credit import CreditSituation, days_past_due
 from sfa_desktop.domain.lifecycle import OrderStatus, QuoteStatus
 from sfa_desktop.domain.messages import N_, Message, register
 from sfa_desktop.domain.money import ZERO
-from sfa_desktop.local_db.models import Address, Contact, Customer, Order, PriceList
+from sfa_desktop.local_db.models import Activity, Address, Contact, Customer, Order, PriceList, Quote
 from sfa_desktop.local_db.queries import OPEN_ORDER_STATUSES
 from sfa_desktop.operations import context
 from sfa_desktop.operations.read import crm, documents
+from sfa_desktop.operations.read.common import usually_true
 from sfa_desktop.operations.read.customers import (
     CustomerRow,
     customer_rows,
@@ -135,7 +136,7 @@ class Customer360:
     addresses: tuple[AddressRow, ...]
     contacts: tuple[ContactRow, ...]
     credit: CreditPanel
-    open_quotes: tuple[documents.QuoteRow, ...]  # latest revisions, draft or sent (maybe shown expired)
+    open_quotes: tuple[documents.QuoteRow, ...]  # latest revisions, draft or sent (maybe shown expired), newest
     open_orders: tuple[documents.OrderRow, ...]  # drafts, submitted, waiting for approval, approved
     order_history: tuple[documents.OrderRow, ...]  # the last orders, newest first, any status but draft
     last_prices: tuple[documents.LastPriceRow, ...]  # per product, newest first
@@ -169,10 +170,10 @@ def _credit_lines(situation: CreditSituation, *, open_orders: int, overdue_count
 
 
 def customer_360(session: Session, customer_id: str, *, today: dt.date | None = None, orders: int = 20,
-                 prices: int = 50, activities: int = 20, deals: int = 20) -> Customer360 | None:
+                 quotes: int = 20, prices: int = 50, activities: int = 20, deals: int = 20) -> Customer360 | None:
     """The 360° view of one customer on `today` (the agent's local date), or None when it is not here.
 
-    `orders`, `prices`, `activities`, `deals`: how many of the most recent to include.
+    `orders`, `quotes`, `prices`, `activities`, `deals`: how many of the most recent to include.
     """
     if not isinstance(customer_id, str):
         return None
@@ -211,13 +212,20 @@ def customer_360(session: Session, customer_id: str, *, today: dt.date | None = 
                                        overdue_count=sum(1 for i in invoices if i.overdue), today=today)
     credit = CreditPanel(situation, row.available, invoices, counted, availability, owed)
 
-    quote_ids = documents.quote_ids(session, customer_id=customer_id, today=today, latest_only=True)
-    open_quotes = tuple(q for q in documents.quote_rows(session, quote_ids, today=today)
-                        if q.stored_status in _OPEN_QUOTES)
+    # Drafts and sent quotes (latest revisions), whether or not they show expired by now: the agent
+    # may revise them.
+    revised = select(Quote.previous_revision_id).where(Quote.customer_id == customer_id,
+                                                       Quote.previous_revision_id.is_not(None))
+    quote_ids = session.scalars(select(Quote.id).where(Quote.customer_id == customer_id,
+                                                       usually_true(Quote.status.in_(_OPEN_QUOTES)),
+                                                       Quote.id.not_in(revised))
+                                .order_by(Quote.created_at.desc(), Quote.number.desc()).limit(quotes)).all()
+    open_quotes = tuple(documents.quote_rows(session, quote_ids, today=today))
     history_ids = session.scalars(select(Order.id).where(Order.customer_id == customer_id,
                                                          Order.status != OrderStatus.DRAFT.value)
                                   .order_by(Order.created_at.desc(), Order.number.desc()).limit(orders)).all()
-    activity_ids = crm.activity_ids(session, customer_id=customer_id)[:activities]
+    activity_ids = session.scalars(select(Activity.id).where(Activity.customer_id == customer_id)
+                                   .order_by(Activity.occurred_at.desc(), Activity.id).limit(activities)).all()
     deal_ids = crm.deal_ids(session, customer_id=customer_id)
     deal_rows = sorted(crm.deal_rows(session, deal_ids), key=lambda d: d.closed)[:deals]
     return Customer360(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import String, and_, false, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain.discounts import DiscountError, parse_discount
@@ -27,6 +27,7 @@ from sfa_desktop.operations.read.common import (
     as_set,
     check_sort,
     chunks,
+    core,
     customer_names,
     customers_matching,
     day_range,
@@ -36,6 +37,7 @@ from sfa_desktop.operations.read.common import (
     sort_ids,
     text_key,
     unique_ids,
+    usually_true,
 )
 
 __all__ = [
@@ -262,7 +264,8 @@ def quote_ids(session: Session, *, status: str | Iterable[str] | None = None, cu
                   Quote.created_at)
     wanted = as_set(status)
     if wanted is not None:
-        stmt = stmt.where(_quote_status_clause(wanted, today))
+        by_status = _quote_status_clause(wanted, today)
+        stmt = stmt.where(usually_true(by_status) if customer_id is not None else by_status)
     if customer_id is not None:
         stmt = stmt.where(Quote.customer_id == customer_id)
     matched = _text_filter(text, Quote.number, Quote.customer_id)
@@ -275,8 +278,10 @@ def quote_ids(session: Session, *, status: str | Iterable[str] | None = None, cu
         stmt = stmt.where(Quote.created_at < end)
     if latest_only:
         newer = select(Quote.previous_revision_id).where(Quote.previous_revision_id.is_not(None))
+        if customer_id is not None:  # a revision is for the same customer: look among theirs only
+            newer = newer.where(Quote.customer_id == customer_id)
         stmt = stmt.where(Quote.id.not_in(newer))
-    rows = session.execute(stmt).all()
+    rows = core(session).execute(stmt).all()
     return _sorted_documents(session, rows, sort=sort, descending=descending,
                              status_of=lambda r: display_quote_status(r.status, valid_until=r.valid_until,
                                                                       today=today).value)
@@ -391,7 +396,8 @@ def order_ids(session: Session, *, status: str | Iterable[str] | None = None, cu
     stmt = select(Order.id, Order.number, Order.customer_id, Order.status, Order.grand_total, Order.created_at)
     wanted = as_set(status)
     if wanted is not None:
-        stmt = stmt.where(Order.status.in_(sorted(wanted)))
+        by_status = Order.status.in_(sorted(wanted))
+        stmt = stmt.where(usually_true(by_status) if customer_id is not None else by_status)
     if customer_id is not None:
         stmt = stmt.where(Order.customer_id == customer_id)
     matched = _text_filter(text, Order.number, Order.customer_id)
@@ -402,7 +408,7 @@ def order_ids(session: Session, *, status: str | Iterable[str] | None = None, cu
         stmt = stmt.where(Order.created_at >= start)
     if end is not None:
         stmt = stmt.where(Order.created_at < end)
-    rows = session.execute(stmt).all()
+    rows = core(session).execute(stmt).all()
     return _sorted_documents(session, rows, sort=sort, descending=descending, status_of=lambda r: r.status)
 
 
@@ -456,34 +462,73 @@ def order_detail(session: Session, order_id: str, *, today: dt.date | None = Non
 
 # --------------------------------------------------------------------------- last price sold
 
+#: Orders read at first when walking a customer's sales back from the newest; each next batch is
+#: twice as big (few queries for a customer with years of orders, few lines for the newest 50).
+_FIRST_SALES_BATCH = 25
+
+
+def _growing(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    start, size = 0, _FIRST_SALES_BATCH
+    while start < len(items):
+        yield items[start:start + size]
+        start, size = start + size, min(size * 2, 800)
+
+
 def last_prices_sold(session: Session, customer_id: str, *, product_ids: Iterable[str] | None = None,
                      limit: int | None = None) -> list[LastPriceRow]:
     """Per product, the last price sold to the customer (approved or fulfilled orders), newest first.
 
     `product_ids` restricts it to some products; `limit` keeps the most recent products only.
     """
-    stmt = (select(OrderLine.product_id, OrderLine.sku, OrderLine.description, OrderLine.quantity, OrderLine.unit,
-                   OrderLine.unit_price, OrderLine.discount, Order.id.label("order_id"), Order.number,
-                   Order.created_at)
-            .join(Order, Order.id == OrderLine.order_id)
-            .where(Order.customer_id == customer_id, Order.status.in_(SOLD_STATUSES))
-            .order_by(Order.created_at.desc(), Order.number.desc(), OrderLine.line_no))
+    conn = core(session)
     if product_ids is not None:
-        wanted = unique_ids(product_ids)
-        if not wanted:
-            return []
-        if len(wanted) <= 900:
-            stmt = stmt.where(OrderLine.product_id.in_(wanted))
-        keep: set[str] | None = set(wanted)
-    else:
-        keep = None
+        return _last_prices_of(conn, customer_id, unique_ids(product_ids), limit)
+    # Walk the customer's orders back from the newest, a batch at a time, and stop once `limit`
+    # products are found: a big customer's 24 months of lines are not read for the newest 50.
+    orders = conn.execute(select(Order.id, Order.number, Order.created_at)
+                          .where(Order.customer_id == customer_id, usually_true(Order.status.in_(SOLD_STATUSES)))
+                          .order_by(Order.created_at.desc(), Order.number.desc())).all()
     found: dict[str, LastPriceRow] = {}
-    for r in session.execute(stmt):
-        if r.product_id in found or (keep is not None and r.product_id not in keep):
-            continue
-        found[r.product_id] = LastPriceRow(
-            r.product_id, r.sku, r.description, r.order_id, r.number, r.created_at.astimezone().date(), r.quantity,
-            r.unit, r.unit_price, r.discount, net_unit_price(r.unit_price, r.discount))
-        if limit is not None and len(found) >= limit:
-            break
+    for batch in _growing(orders):
+        lines: dict[str, list[Any]] = {}
+        for line in conn.execute(_SOLD_LINE.where(OrderLine.order_id.in_([o.id for o in batch]))):
+            lines.setdefault(line.order_id, []).append(line)
+        for order in batch:
+            for line in sorted(lines.get(order.id, ()), key=lambda ln: ln.line_no):
+                if line.product_id not in found:
+                    found[line.product_id] = _last_price(line, order)
+                    if limit is not None and len(found) >= limit:
+                        return list(found.values())
     return list(found.values())
+
+
+_SOLD_LINE = select(OrderLine.order_id, OrderLine.line_no, OrderLine.product_id, OrderLine.sku,
+                    OrderLine.description, OrderLine.quantity, OrderLine.unit, OrderLine.unit_price,
+                    OrderLine.discount)
+
+
+def _last_price(line: Any, order: Any) -> LastPriceRow:
+    return LastPriceRow(line.product_id, line.sku, line.description, order.id, order.number,
+                        order.created_at.astimezone().date(), line.quantity, line.unit, line.unit_price,
+                        line.discount, net_unit_price(line.unit_price, line.discount))
+
+
+def _last_prices_of(conn: Any, customer_id: str, product_ids: list[str], limit: int | None) -> list[LastPriceRow]:
+    """The last sale of some products (a product detail, a document's lines): read through the
+    products' lines, which are few per product, one row per product."""
+    if not product_ids:
+        return []
+    # SQLite takes the other columns from the row holding the one max() (documented for min/max
+    # aggregates); the order's date and number make that row unique.
+    latest = func.max(type_coerce(Order.created_at, String) + literal(" ") + Order.number, type_=String)
+    stmt = (select(OrderLine.product_id, OrderLine.sku, OrderLine.description, OrderLine.quantity, OrderLine.unit,
+                   OrderLine.unit_price, OrderLine.discount, Order.id, Order.number, Order.created_at,
+                   latest.label("latest"))
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.customer_id == customer_id, usually_true(Order.status.in_(SOLD_STATUSES)))
+            .group_by(OrderLine.product_id))
+    found = []
+    for chunk in chunks(product_ids):
+        found.extend(conn.execute(stmt.where(OrderLine.product_id.in_(chunk))))
+    found.sort(key=lambda r: (r.latest, r.product_id), reverse=True)
+    return [_last_price(r, r) for r in (found if limit is None else found[:limit])]

@@ -40,6 +40,8 @@ def test_activity_sorts(replica):
     assert activities(replica, sort="customer", descending=False) == [
         "a_visit_c1", "a_call_c1", "a_visit_c5", "a_visit_c2", "a_call_c2"]  # Ćirić, Élite, Rossi; by time
     assert activities(replica, sort="subject", descending=False)[0] == "a_visit_c5"  # Demo prodotti LED
+    assert activities(replica, sort="kind", descending=False) == [
+        "a_call_c2", "a_call_c1", "a_visit_c2", "a_visit_c1", "a_visit_c5"]  # then by time
     for sort in ACTIVITY_SORTS:
         assert len(activities(replica, sort=sort)) == 5
     with pytest.raises(ValueError):
@@ -67,6 +69,9 @@ def test_deal_sorts(replica):
     assert deals(replica, sort="stage", descending=False) == ["dl3", "dl1", "dl2"]  # the sales process order
     assert deals(replica, sort="amount", descending=True) == ["dl1", "dl2", "dl3"]  # no amount: last
     assert deals(replica, sort="expected_close", descending=False) == ["dl2", "dl1", "dl3"]
+    assert deals(replica, sort="title", descending=False) == ["dl2", "dl1", "dl3"]  # Illuminazione, Impianto, Quadri
+    assert deals(replica, sort="customer", descending=False) == ["dl1", "dl2", "dl3"]  # Ćirić's by last change
+    assert deals(replica, sort="updated_at", descending=False) == ["dl1", "dl2", "dl3"]
     for sort in DEAL_SORTS:
         assert len(deals(replica, sort=sort)) == 3
 

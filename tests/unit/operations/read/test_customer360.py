@@ -82,6 +82,7 @@ def test_open_quotes_show_their_display_status_and_open_orders_the_office_notes(
                                                              ("Q-AG07-2026-00001", "expired")]
     assert [(o.number, o.status) for o in v.open_orders] == [
         ("DRAFT-o5", "draft"), ("O-AG07-2026-00003", "pending_approval"), ("O-AG07-2026-00006", "approved")]
+    assert [q.number for q in view(replica, quotes=1).open_quotes] == ["Q-AG07-2026-00005"]
     approved = v.open_orders[2]
     assert (approved.decision_note, approved.decided_by) == ("Ok, consegna urgente", "ufficio.vendite")
     assert v.open_orders[1].needs_approval_reasons == 1
@@ -113,6 +114,7 @@ def test_last_price_sold_per_product_from_approved_or_fulfilled_orders(replica):
 def test_activities_and_deals(replica):
     v = view(replica)
     assert [a.subject for a in v.activities] == ["Sollecito pagamento", "Visita cantiere"]
+    assert [a.subject for a in view(replica, activities=1).activities] == ["Sollecito pagamento"]
     # open deals first
     assert [(d.title, d.closed) for d in v.deals] == [("Impianto capannone Nord", False),
                                                        ("Illuminazione uffici", True)]

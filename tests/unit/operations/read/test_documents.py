@@ -109,6 +109,8 @@ def test_orders_list_filters_and_sorts(replica):
     assert orders(replica, text="draft") == ["o5"]
     assert orders(replica, text="' OR ''='") == []
     assert orders(replica, date_from=dt.date(2026, 11, 15), date_to=dt.date(2026, 11, 18)) == ["o6", "o4"]
+    assert orders(replica, sort="number", descending=False) == ["o5", "o1", "o2", "o3", "o4", "o6", "o7"]
+    assert orders(replica, sort="date", descending=False) == ["o7", "o1", "o2", "o4", "o6", "o3", "o5"]
     assert orders(replica, sort="total", descending=True) == ["o3", "o1", "o4", "o7", "o6", "o2", "o5"]
     assert orders(replica, sort="customer", descending=False) == ["o1", "o2", "o4", "o6", "o3", "o5", "o7"]
     assert orders(replica, sort="customer")[0] == "o7"  # Rossi first; ties still oldest first
