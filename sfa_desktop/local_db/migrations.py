@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, exc
 from sfa_desktop.local_db import search
 from sfa_desktop.local_db.engine import classify_open_error, connect_raw
 from sfa_desktop.local_db.errors import ReplicaCorruptError, ReplicaTooNewError
-from sfa_desktop.local_db.models import Base
+from sfa_desktop.local_db.models import V4_INDEXES, Base
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,10 @@ def _v4_pricing(conn: Connection) -> None:
     for table, columns in _V4_COLUMNS.items():
         for column in columns:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
+    for table in Base.metadata.tables.values():  # the indexes the screens need
+        for index in table.indexes:
+            if index.name in V4_INDEXES:
+                index.create(conn, checkfirst=True)
     _request_resync(conn, sorted(_V4_COLUMNS))
 
 

@@ -321,6 +321,18 @@ class Deal(Base):
     close_reason: Mapped[str | None]  # schema v3
 
 
+# Indexes the screens need (measured in benchmarks/bench_reads.py): the last visit and the
+# not-visited filter, last order / open orders / history per customer, the latest revision of a
+# quote, the brand filter and the catalog sorted by name.
+Index("ix_activities_customer_kind_occurred", Activity.customer_id, Activity.kind, Activity.occurred_at)
+Index("ix_orders_customer_status_created", Order.customer_id, Order.status, Order.created_at)
+Index("ix_quotes_previous_revision", Quote.previous_revision_id)
+Index("ix_products_brand", Product.brand)
+Index("ix_products_name_nocase", Product.__table__.c.name.collate("NOCASE"))
+#: Indexes added by schema v4 (created by its upgrade step too).
+V4_INDEXES = ("ix_activities_customer_kind_occurred", "ix_orders_customer_status_created",
+              "ix_quotes_previous_revision", "ix_products_brand", "ix_products_name_nocase")
+
 #: Replicated table per stream name, in the order of the protocol's STREAMS.
 STREAM_TABLES: dict[str, type[Base]] = {
     m.__tablename__: m for m in (

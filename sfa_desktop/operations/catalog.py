@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sfa_desktop.domain.approval import ApprovalPolicy
 from sfa_desktop.domain.credit import CreditSituation, OpenItemView, credit_situation
 from sfa_desktop.domain.document_pricing import CustomerTerms
-from sfa_desktop.domain.pricing import PriceBreak, PriceListView, ProductTerms
+from sfa_desktop.domain.pricing import ApplicableLists, PriceBreak, PriceListView, ProductTerms, choose_price_lists
 from sfa_desktop.local_db.models import Customer, OpenItem, Order, PriceList, PriceListItem, Product, Setting, User
 from sfa_desktop.local_db.queries import OPEN_ORDER_STATUSES
 
@@ -57,6 +57,15 @@ def candidate_price_lists(session: Session, *, terms: CustomerTerms,
     return [PriceListView(id=pl.id, code=pl.code, version=pl.version, currency=pl.currency,
                           valid_from=pl.valid_from, valid_to=pl.valid_to, is_base=pl.is_base,
                           breaks=dict(breaks[pl.id]), customer_group=pl.customer_group) for pl in lists]
+
+
+def applicable_lists(session: Session, *, customer: Customer, product_ids: Iterable[str],
+                     on: dt.date) -> ApplicableLists:
+    """The versions of the customer's own, group and base lists that price it on `on` (with the
+    breaks of `product_ids`), chosen by the domain exactly as a document line is priced."""
+    terms = customer_terms(session, customer)
+    candidates = candidate_price_lists(session, terms=terms, product_ids=product_ids)
+    return choose_price_lists(candidates, own_code=terms.price_list_code, price_group=terms.price_group, on=on)
 
 
 def approval_policy(session: Session) -> ApprovalPolicy:

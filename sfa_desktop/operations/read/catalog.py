@@ -1,7 +1,7 @@
 """The catalog for screens: product ids for a search, filters and a sort; rows with stock and the
 customer's price; the product detail (price lists and breaks, stock per warehouse, documents).
 
-Prices come from the one pricing path (operations.catalog.price_lists_for + domain.pricing.
+Prices come from the one pricing path (operations.catalog.applicable_lists + domain.pricing.
 resolve_price), so the list shows what a quote line would get.
 """
 
@@ -24,7 +24,7 @@ from sfa_desktop.local_db import search
 from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.models import Customer, PriceList, Product, ProductDocument, StockLevel, Warehouse
 from sfa_desktop.operations import context
-from sfa_desktop.operations.catalog import price_lists_for, product_terms
+from sfa_desktop.operations.catalog import applicable_lists, product_terms
 from sfa_desktop.operations.read.common import (
     as_set,
     check_sort,
@@ -282,23 +282,25 @@ def _available(session: Session, ids: list[str] | None) -> dict[str, Decimal]:
 # --------------------------------------------------------------------------- rows
 
 def _prices_for(session: Session, customer_id: str, products: list[Product], on: dt.date
-                ) -> tuple[dict[str, Any], PriceListView | None, PriceListView | None]:
-    """Per product: (quantity, ResolvedPrice or None, problem or None) for the customer on `on`."""
+                ) -> tuple[dict[str, Any], tuple[PriceListView | None, ...]]:
+    """Per product: (quantity, ResolvedPrice or None, problem or None) for the customer on `on`, and
+    the lists that price it (own, group, base)."""
     customer = session.get(Customer, customer_id)
     if customer is None:
-        return {p.id: (None, None, Message("op.customer_unknown")) for p in products}, None, None
-    own, base = price_lists_for(session, customer=customer, product_ids={p.id for p in products}, on=on)
+        return {p.id: (None, None, Message("op.customer_unknown")) for p in products}, ()
+    lists = applicable_lists(session, customer=customer, product_ids={p.id for p in products}, on=on)
     out: dict[str, Any] = {}
     for product in products:
         terms = product_terms(product)
         quantity = suggest_quantity(terms, _ONE)
         try:
-            resolved = resolve_price(product=terms, quantity=quantity, on=on, customer_list=own, base_list=base)
+            resolved = resolve_price(product=terms, quantity=quantity, on=on, customer_list=lists.own,
+                                     group_list=lists.group, base_list=lists.base)
         except (NoPriceError, QuantityError) as error:
             out[product.id] = (quantity, None, error.message)
         else:
             out[product.id] = (quantity, resolved, None)
-    return out, own, base
+    return out, (lists.own, lists.group, lists.base)
 
 
 def product_rows(session: Session, ids: Iterable[str], *, customer_id: str | None = None,
@@ -314,7 +316,7 @@ def product_rows(session: Session, ids: Iterable[str], *, customer_id: str | Non
     totals = _available(session, list(products))  # products with no stock row have no entry
     prices: dict[str, Any] = {}
     if customer_id is not None and products:
-        prices, _, _ = _prices_for(session, customer_id, list(products.values()), on or context.today())
+        prices, _ = _prices_for(session, customer_id, list(products.values()), on or context.today())
     rows = {}
     for pid, p in products.items():
         quantity, resolved, problem = prices.get(pid, (None, None, None))
@@ -378,11 +380,11 @@ def product_detail(session: Session, product_id: str, *, customer_id: str | None
     price = None
     last_sold = None
     if customer_id is not None:
-        prices, own, base = _prices_for(session, customer_id, [product], on)
+        prices, chosen = _prices_for(session, customer_id, [product], on)
         quantity, resolved, problem = prices[product.id]
         applies = resolved.price_list_id if resolved else None
-        lists = tuple(lp for lp in (_list_prices(session, own, product.id, on, applies),
-                                    _list_prices(session, base, product.id, on, applies)) if lp is not None)
+        lists = tuple(lp for lp in (_list_prices(session, pl, product.id, on, applies) for pl in chosen)
+                      if lp is not None)
         price = CustomerPrice(customer_id, on, quantity if quantity is not None else _ONE,
                               resolved.price if resolved else None, applies,
                               resolved.price_list_code if resolved else None,

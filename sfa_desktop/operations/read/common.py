@@ -7,7 +7,6 @@ sorted with accents and case folded (Ćirić sits with the Cs), and missing valu
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -145,48 +144,8 @@ def like_pattern(user_text: str) -> str | None:
 
 # --------------------------------------------------------------------------- full-text match
 
-# A decimal number typed either way ("2,5" or "2.5"), or a run of letters and digits.
-_TERM = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
-_TOKEN = re.compile(r"[^\W_]+")
-# A unit typed without superscripts ("mm2", "m3"): names write it "mm²", "m³", which the index
-# keeps as written.
-_UNIT_POWER = re.compile(r"^([^\W\d_]{1,3})([23])$")
-_SUPERSCRIPT = {"2": "²", "3": "³"}
-
-
-def _quoted(tokens: Sequence[str]) -> str:
-    return '"' + " ".join(t[:search.MAX_WORD_CHARS] for t in tokens).replace('"', '""') + '"'
-
-
-def match_expression(user_text: str) -> str | None:
-    """The FTS5 MATCH text for what the agent typed; None when there is nothing to look for.
-
-    Every term is required and may be the start of a word, as in local_db.search; on top of it:
-    - a decimal number ("2,5" or "2.5") is the phrase of its parts, so it finds both spellings in
-      names ("Cavo 2,5 mm²", "Cavo 2.5 mm²") and not "25x2 5m";
-    - a term is looked for as typed and in its compatibility form ("mm²" and "mm2"), and a unit
-      typed without its superscript ("mm2", "m3") also as "mm²", "m³": the index keeps what names
-      write, and a keyboard without ² gives "mm2".
-    User text is only ever inside quoted strings: quotes, `*`, `-`, OR, NEAR are characters to find.
-    """
-    if not isinstance(user_text, str):
-        raise TypeError("search text must be a string")
-    terms = _TERM.findall(user_text.replace("\x00", ""))[:search.MAX_WORDS]
-    parts = []
-    for term in terms:
-        forms = dict.fromkeys([term, unicodedata.normalize("NFKC", term)])
-        unit = _UNIT_POWER.match(term)
-        if unit:
-            forms[unit.group(1) + _SUPERSCRIPT[unit.group(2)]] = None
-        variants: list[str] = []
-        for form in forms:
-            tokens = _TOKEN.findall(form)
-            if tokens:
-                quoted = _quoted(tokens)
-                variants += [quoted, quoted + "*"]
-        if variants:
-            parts.append("(" + " OR ".join(dict.fromkeys(variants)) + ")")
-    return " AND ".join(parts) if parts else None
+match_expression = search.match_expression  # one rule for what the agent types: local_db.search
+_TERM = search.TERM
 
 
 #: Terms shorter than this match a good part of the catalog ("c", "ma" start a word of most

@@ -155,7 +155,8 @@ def test_search_still_finds_the_right_rows_after_compacting(catalog):
 
 
 _STRING = r'"(?:[^"]|"")*"'
-_TERM = rf"\({_STRING} OR {_STRING}\*\)"
+# each typed term: its forms (as typed, compatibility form, unit spelling), each whole or as a prefix
+_TERM = rf"\({_STRING} OR {_STRING}\*(?: OR {_STRING} OR {_STRING}\*)*\)"
 _SAFE = re.compile(rf"{_TERM}(?: AND {_TERM})*")
 
 
