@@ -144,7 +144,7 @@ def _describe(errors: list[dict[str, Any]]) -> str:
 def create_app(database_url: str | None = None) -> FastAPI:
     """The server application on `database_url` (default: SFA_DATABASE_URL or the SQLite file).
     The schema must exist (sfa-server init); nothing else is kept in process memory."""
-    from sfa_server import admin, auth, feed, office, push
+    from sfa_server import admin, auth, feed, office, prospects, push
     from sfa_server.db import make_engine, session_factory
 
     app = FastAPI(
@@ -157,7 +157,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
 
     api = APIRouter(prefix=p.API_PREFIX)
-    for module in (auth, feed, push, office, admin):
+    for module in (auth, feed, push, office, prospects, admin):
         api.include_router(module.router)
 
     @api.get("/health", tags=["health"])

@@ -259,7 +259,11 @@ def owner_agents(session: Session, stream: str, ids: Sequence[str]) -> dict[str,
         return {i: i for i in ids}
     if stream == "customers":
         q = select(cust.id, cust.agent_id).where(cust.id.in_(ids))
-    elif stream in ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals"):
+    elif stream in ("targets", "prospect_reviews"):
+        t = _table(stream)
+        q = select(t.c.id, t.c.agent_id).where(t.c.id.in_(ids))
+    elif stream in ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals",
+                    "sales_history"):
         t = _table(stream)
         q = select(t.c.id, cust.agent_id).join(cust_t, cust.id == t.c.customer_id).where(t.c.id.in_(ids))
     elif stream in ("quote_lines", "order_lines"):
@@ -336,7 +340,8 @@ def restamp(session: Session, stream: str, ids: Sequence[str]) -> None:
 
 def _customer_children(session: Session, customer_id: str) -> list[tuple[str, list[str]]]:
     out = []
-    for stream in ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals"):
+    for stream in ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals",
+                   "sales_history"):
         t = _table(stream)
         out.append(
             (stream, list(session.execute(select(t.c.id).where(t.c.customer_id == customer_id)).scalars()))
@@ -365,7 +370,7 @@ def _customer_children(session: Session, customer_id: str) -> list[tuple[str, li
 
 def reassign_customer(session: Session, customer_id: str, new_agent_id: str | None) -> None:
     """Move a customer (and its contacts, addresses, open items, quotes, orders, activities,
-    deals) to another agent: the old agent's clients get removals, the new agent's the rows."""
+    deals, sales history) to another agent: the old agent's clients get removals, the new agent's the rows."""
     c = Customer.__table__.c
     row = session.execute(select(c.agent_id, c.price_list_id).where(c.id == customer_id)).one_or_none()
     if row is None:
@@ -456,3 +461,9 @@ def _stamp_orm_writes(session: Session, flush_context: Any, instances: Any) -> N
     for stream, ids in by_stream.items():
         owners = owner_agents(session, stream, ids)
         _write_marks(session, Tombstone.__table__, [(owners.get(i), stream, i) for i in ids])
+
+
+def leave_scope(session: Session, agent_id: str, rows: Iterable[tuple[str, str]]) -> None:
+    """Rows (stream, id) that left `agent_id`'s scope without being deleted (moved to a customer of
+    another agent): that agent's clients remove them."""
+    _write_marks(session, ScopeRemoval.__table__, [(agent_id, stream, row_id) for stream, row_id in rows])

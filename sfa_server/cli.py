@@ -1,4 +1,4 @@
-"""sfa-server command line: init, create-user, serve, prune, import (ERP CSV), demo-data."""
+"""sfa-server command line: init, create-user, serve, prune, prune-history, import (ERP CSV), demo-data."""
 
 from __future__ import annotations
 
@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     prune = subs.add_parser("prune", help="Forget deletions older than N days (old clients then resync)")
     _url_arg(prune)
     prune.add_argument("--older-than-days", type=_days, default=180, help="default 180")
+    history = subs.add_parser("prune-history", help="Drop sales history older than N months (agents' replicas follow)")
+    _url_arg(history)
+    history.add_argument("--keep-months", type=_months, default=24,
+                         help="months kept, the current one included (default 24)")
     for name, (module_name, help_text) in DELEGATED.items():
         sub = subs.add_parser(name, help=help_text)
         try:
@@ -79,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     if args.command == "prune":
         return _prune(args)
+    if args.command == "prune-history":
+        return _prune_history(args)
     return 2
 
 
@@ -90,6 +96,31 @@ def _days(raw: str) -> int:
     if not 0 <= days <= 36500:
         raise argparse.ArgumentTypeError(f"days must be between 0 and 36500, not {days}")
     return days
+
+
+def _months(raw: str) -> int:
+    try:
+        months = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of months: {raw!r}") from None
+    if not 1 <= months <= 600:
+        raise argparse.ArgumentTypeError(f"months must be between 1 and 600, not {months}")
+    return months
+
+
+def _prune_history(args: argparse.Namespace) -> int:
+    from sfa_server.db import make_engine, session_factory
+    from sfa_server.sales_history import prune_sales_history
+
+    engine = make_engine(args.database_url)
+    try:
+        with session_factory(engine).begin() as session:
+            done = prune_sales_history(session, keep_months=args.keep_months)
+    finally:
+        engine.dispose()
+    print(f"removed {done['deleted']} sales history line(s) dated before {done['horizon'].isoformat()} "
+          f"(keeping {args.keep_months} month(s))")
+    return 0
 
 
 def _prune(args: argparse.Namespace) -> int:

@@ -8,18 +8,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sfa_desktop.domain import lifecycle, prospects
+from sfa_desktop.domain import agenda, lifecycle, prospects
 from sfa_desktop.domain.messages import Message
 from sfa_desktop.sync import protocol as p
+from sfa_server import crm_commands
+from sfa_server import prospects as prospect_reviews
 from sfa_server.audit import audit
-from sfa_server.commands import Rejected, customer_in_scope, require_agent
+from sfa_server.commands import Rejected, customer_in_scope, require_agent, today
 from sfa_server.deps import Principal
 from sfa_server.models import Activity, Address, Customer, Deal, utcnow
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^[0-9+()./\- ]{5,30}$")
 LANGUAGES = ("it", "en", "de", "fr", "es")
-ACTIVITY_KINDS = ("visit", "call", "email", "letter", "meeting", "note", "task")
+ACTIVITY_KINDS = tuple(agenda.ActivityKind)
 
 
 def _check_field(name: str, value: Any) -> Any:
@@ -116,6 +118,9 @@ def prospect_create(session: Session, principal: Principal, cmd: p.Command) -> p
             )
         )
     audit(session, principal, "prospect.create", "customer", cid, {"name": name})
+    # the office reviews every prospect; what it matched stays on the server (the agent is not told
+    # whether, let alone which, customers of others look alike)
+    prospect_reviews.open_review(session, customer=customer)
     return p.CommandResult(cmd.id, p.APPLIED, server={"customer_id": cid, "status": "prospect"})
 
 
@@ -128,6 +133,11 @@ def activity_log(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     if kind not in ACTIVITY_KINDS:
         raise Rejected("invalid", "push.activity_kind", allowed=list(ACTIVITY_KINDS))
     occurred = pl.get("occurred_at") or utcnow()
+    # an older client logged a future visit to plan it: it goes in the agenda, not among the done
+    planned = occurred > utcnow() + agenda.CLOCK_TOLERANCE and not any(
+        pl.get(k) for k in ("outcome", "next_action", "next_action_at"))
+    if not planned:
+        crm_commands.check_outcome(pl, done_at=occurred)
     activity = session.get(Activity, aid)
     if activity is not None and activity.agent_id != principal.user_id:
         raise Rejected("conflict", "push.activity_exists", activity=aid[:40])
@@ -138,7 +148,11 @@ def activity_log(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     if not pl.get("subject"):
         raise Rejected("invalid", "push.required", field="subject")
     activity.subject = pl["subject"]
-    activity.notes, activity.occurred_at = pl.get("notes"), occurred
+    activity.notes = pl.get("notes")
+    if planned:
+        activity.planned_at = activity.occurred_at = occurred
+    else:
+        crm_commands.set_outcome(activity, pl, done_at=occurred)
     return p.CommandResult(cmd.id, p.APPLIED, server={"activity_id": aid})
 
 
@@ -156,22 +170,38 @@ def deal_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comma
     if amount is not None and (amount < 0 or amount > Decimal("1e12")):
         raise Rejected("invalid", "push.amount_negative")
     deal = session.get(Deal, did, with_for_update=True)
+    previous = None
     if deal is not None:
         customer_in_scope(session, principal, deal.customer_id)
+        previous = deal.stage
         if deal.stage != stage:
             try:
-                lifecycle.deal_transition(deal.stage, stage, lost_reason=pl.get("close_reason"))
+                lifecycle.deal_transition(deal.stage, stage, lost_reason=pl.get("close_reason"),
+                                          offer_made=crm_commands.offer_made(session, deal),
+                                          expected_close=pl.get("expected_close"), today=today())
             except lifecycle.TransitionError as exc:
                 raise Rejected.of("illegal_transition", exc, "push.deal_transition", title=deal.title) from exc
     else:
         try:
-            lifecycle.DealStage(stage)
+            first = lifecycle.DealStage(stage)
         except ValueError as exc:
             raise Rejected("invalid", "push.deal_stage_unknown", stage=stage[:40]) from exc
+        if first in lifecycle.NEEDS_OFFER_DEAL_STAGES or first is lifecycle.DealStage.CHIUSO_PERSO or (
+                first is lifecycle.DealStage.RINVIO):
+            # a new deal starts where the rules let a deal arrive from its first contact
+            try:
+                lifecycle.deal_transition("contatto", first, lost_reason=pl.get("close_reason"),
+                                          expected_close=pl.get("expected_close"), today=today())
+            except lifecycle.TransitionError as exc:
+                raise Rejected.of("illegal_transition", exc, "push.deal_transition", title=pl["title"]) from exc
         deal = Deal(id=did, agent_id=principal.user_id)
         session.add(deal)
+    if previous != stage:
+        crm_commands.record_stage(deal, stage, previous=previous, at=pl.get("stage_changed_at"),
+                                  reason=pl.get("close_reason"))
     deal.customer_id, deal.stage = customer.id, stage
     deal.title = pl["title"]
     deal.amount, deal.expected_close = amount, pl.get("expected_close")
+    deal.close_reason = pl.get("close_reason")
     deal.updated_at = utcnow()
-    return p.CommandResult(cmd.id, p.APPLIED, server={"deal_id": did, "stage": stage})
+    return p.CommandResult(cmd.id, p.APPLIED, server=crm_commands.deal_server_values(deal))

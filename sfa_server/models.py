@@ -349,6 +349,14 @@ class Activity(Synced, Base):
     subject: Mapped[str] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[dt.datetime]
+    # the agenda (0006): occurred_at is done_at once done, planned_at until then
+    planned_at: Mapped[dt.datetime | None]
+    duration_minutes: Mapped[int | None]
+    done_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str | None] = mapped_column(Text)
+    next_action: Mapped[str | None] = mapped_column(String(500))
+    next_action_at: Mapped[dt.datetime | None]
+    follow_up_of: Mapped[str | None] = mapped_column(ID)
 
 
 class Deal(Synced, Base):
@@ -362,6 +370,58 @@ class Deal(Synced, Base):
     expected_close: Mapped[dt.date | None]
     close_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    stage_history: Mapped[Any | None] = mapped_column(JSON)  # 0006: lifecycle.deal_stage_entry, oldest first
+
+
+class SalesHistory(Synced, Base):
+    """An invoiced line of the ERP (imported; pruned by age: sfa_server.sales_history)."""
+
+    __tablename__ = "sales_history"
+    __stream__ = "sales_history"
+    customer_id: Mapped[str] = mapped_column(ID, index=True)
+    product_id: Mapped[str] = mapped_column(ID)
+    document_number: Mapped[str] = mapped_column(String(80))
+    document_date: Mapped[dt.date] = mapped_column(index=True)
+    line_no: Mapped[int | None]
+    quantity: Mapped[Decimal]
+    unit: Mapped[str | None] = mapped_column(String(20))
+    net_amount: Mapped[Decimal]
+    category: Mapped[str | None]
+
+
+class Target(Synced, Base):
+    """An agent's sales target for a month (its first day), in total or for one product category."""
+
+    __tablename__ = "targets"
+    __stream__ = "targets"
+    agent_id: Mapped[str] = mapped_column(ID, index=True)
+    month: Mapped[dt.date]
+    category: Mapped[str | None]
+    amount: Mapped[Decimal]
+
+
+class ProspectReview(Synced, Base):
+    """The office's review of a prospect an agent created (sfa_server.prospects).
+
+    On the wire the agent sees its outcome only; the probable duplicates (other agents' customers
+    among them) and who decided stay here."""
+
+    __tablename__ = "prospect_reviews"
+    __stream__ = "prospect_reviews"
+    agent_id: Mapped[str] = mapped_column(ID, index=True)
+    #: the prospect's customer id while pending or once accepted; after a merge the customer it went
+    #: into, when that one is the same agent's (else None: the agent does not learn others' customers)
+    customer_id: Mapped[str | None] = mapped_column(ID)
+    name: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # pending | accepted | merged
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None]
+    # internal, never on the wire
+    candidates: Mapped[Any | None] = mapped_column(JSON)  # [{"customer_id", "score", "reasons"}]
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    merged_into: Mapped[str | None] = mapped_column(ID)
+    erp_code: Mapped[str | None] = mapped_column(String(80))
 
 
 #: stream name -> model class
@@ -386,6 +446,9 @@ STREAM_MODELS: dict[str, type[Synced]] = {
         OrderLine,
         Activity,
         Deal,
+        SalesHistory,
+        Target,
+        ProspectReview,
     )
 }
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_desktop.sync import protocol as p
-from sfa_server import customer_commands, documents
+from sfa_server import crm_commands, customer_commands, documents
 from sfa_server.commands import Rejected
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
 from sfa_server.models import AppliedCommand
@@ -35,6 +35,9 @@ HANDLERS: dict[str, Handler] = {
     "prospect.create": customer_commands.prospect_create,
     "activity.log": customer_commands.activity_log,
     "deal.save": customer_commands.deal_save,
+    "activity.plan": crm_commands.activity_plan,
+    "activity.complete": crm_commands.activity_complete,
+    "deal.move": crm_commands.deal_move,
 }
 assert set(HANDLERS) == set(p.COMMANDS), "every protocol command needs a handler"
 

@@ -10,7 +10,10 @@ from sqlalchemy import ColumnElement, Select, Table, and_, literal_column, or_, 
 from sfa_server.deps import Principal
 from sfa_server.models import STREAM_MODELS, Customer, Order, PriceList, Quote, User
 
-CUSTOMER_CHILDREN = ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals")
+CUSTOMER_CHILDREN = ("addresses", "contacts", "open_items", "quotes", "orders", "activities", "deals",
+                     "sales_history")
+#: Streams of the agent's own rows, whatever the customer (its targets, the reviews of its prospects).
+AGENT_OWN = ("targets", "prospect_reviews")
 
 
 def table_of(stream: str) -> Table:
@@ -98,6 +101,8 @@ def scope_clause(
     if stream == "price_list_items":
         return cols("price_list_id").in_(my_price_lists(agent_id))
     if stream == "customers":
+        return cols("agent_id") == agent_id
+    if stream in AGENT_OWN:
         return cols("agent_id") == agent_id
     if stream in CUSTOMER_CHILDREN:
         return cols("customer_id").in_(my_customers(agent_id))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from sfa_desktop.domain.messages import N_, Message, UserError, register
@@ -11,6 +11,9 @@ from sfa_desktop.domain.messages import N_, Message, UserError, register
 __all__ = [
     "CLOSED_DEAL_STAGES",
     "DEFAULT_QUOTE_VALIDITY_DAYS",
+    "NEEDS_OFFER_DEAL_STAGES",
+    "OFFERED_QUOTE_STATUSES",
+    "OFFER_DEAL_STAGES",
     "ORDER_TRANSITIONS",
     "QUOTE_TRANSITIONS",
     "DealStage",
@@ -22,6 +25,8 @@ __all__ = [
     "can_edit_quote",
     "can_revise_quote",
     "check_quote_conversion",
+    "deal_offer_made",
+    "deal_stage_entry",
     "deal_transition",
     "default_valid_until",
     "display_quote_status",
@@ -101,6 +106,10 @@ register({
     "lifecycle.deal_lost_reopen": N_("A lost deal can only be reopened at stage {contatto}."),
     "lifecycle.deal_lost_needs_reason": N_("Say why the deal was lost."),
     "lifecycle.validity_days": N_("The quote validity must be 1-3650 days."),
+    "lifecycle.deal_needs_offer": N_("A deal goes to {stage} only after an offer: move it to {offerta} first, "
+                                     "or link a quote that was sent."),
+    "lifecycle.deal_postponed_needs_date": N_("Say until when the deal is postponed: an expected close after "
+                                              "today."),
 })
 
 
@@ -134,6 +143,11 @@ ORDER_TRANSITIONS: Mapping[OrderStatus, frozenset[OrderStatus]] = {
 }
 
 CLOSED_DEAL_STAGES = frozenset({DealStage.CHIUSO_VINTO, DealStage.CHIUSO_PERSO})
+#: Stages that mean an offer is on the table; a counter-offer or a follow-up presupposes one.
+OFFER_DEAL_STAGES = frozenset({DealStage.OFFERTA, DealStage.RILANCIO, DealStage.SOLLECITO})
+NEEDS_OFFER_DEAL_STAGES = frozenset({DealStage.RILANCIO, DealStage.SOLLECITO})
+#: Quote statuses that mean the customer has had an offer (a draft has not left the agent's desk).
+OFFERED_QUOTE_STATUSES = frozenset({"sent", "accepted", "lost", "expired"})
 
 def _coerce(enum: type[StrEnum], value: object, what: str) -> StrEnum:
     try:
@@ -253,10 +267,15 @@ def can_edit_order(status: OrderStatus | str) -> bool:
     return OrderStatus(status) is OrderStatus.DRAFT
 
 
-def deal_transition(current: DealStage | str, target: DealStage | str, *, lost_reason: str | None = None
-                    ) -> DealStage:
-    """Open stages move freely among themselves (the sales process is not linear).
+def deal_transition(current: DealStage | str, target: DealStage | str, *, lost_reason: str | None = None,
+                    offer_made: bool | None = None, expected_close: date | None = None,
+                    today: date | None = None) -> DealStage:
+    """Check a deal's move and return the new stage.
 
+    Open stages move freely among themselves (the sales process is not linear), with two rules of the
+    trade: a counter-offer (rilancio) or a follow-up (sollecito) presupposes an offer (`offer_made`:
+    the deal has been at an offer stage or has a sent quote; unknown = only the current stage tells),
+    and a postponed deal (rinvio) needs the date it is postponed to (`expected_close` after `today`).
     Closing as lost needs a reason; a won deal is final; a lost deal can only be reopened at
     "contatto".
     """
@@ -270,7 +289,29 @@ def deal_transition(current: DealStage | str, target: DealStage | str, *, lost_r
         raise TransitionError("lifecycle.deal_lost_reopen", contatto=status_label("deal_stage", "contatto"))
     if new is DealStage.CHIUSO_PERSO and not (lost_reason and lost_reason.strip()):
         raise TransitionError("lifecycle.deal_lost_needs_reason")
+    if new in NEEDS_OFFER_DEAL_STAGES and not (now in OFFER_DEAL_STAGES if offer_made is None else offer_made):
+        raise TransitionError("lifecycle.deal_needs_offer", stage=status_label("deal_stage", new),
+                              offerta=status_label("deal_stage", "offerta"))
+    if new is DealStage.RINVIO and (expected_close is None or (today is not None and expected_close <= today)):
+        raise TransitionError("lifecycle.deal_postponed_needs_date")
     return new
+
+
+def deal_offer_made(history: Iterable[Mapping[str, object]] | None, quote_statuses: Iterable[str] = ()) -> bool:
+    """Whether a deal has had an offer: a stage of its history at an offer stage, or a linked quote that
+    reached the customer."""
+    stages = {entry.get("stage") for entry in history or () if isinstance(entry, Mapping)}
+    return bool(stages & {s.value for s in OFFER_DEAL_STAGES}) or bool(set(quote_statuses) & OFFERED_QUOTE_STATUSES)
+
+
+def deal_stage_entry(*, stage: DealStage | str, previous: DealStage | str | None, at: datetime,
+                     reason: str | None = None) -> dict[str, str | None]:
+    """One entry of a deal's stage history as it is stored and sent (JSON): the stage, the one before,
+    when (ISO, UTC) and why."""
+    if at.tzinfo is None:
+        raise ValueError("a stage change needs a time with its zone")
+    return {"stage": DealStage(stage).value, "from": DealStage(previous).value if previous else None,
+            "at": at.astimezone(UTC).isoformat(), "reason": reason}
 
 
 def display_quote_status(status: QuoteStatus | str, *, valid_until: date | None, today: date) -> QuoteStatus:

@@ -90,11 +90,32 @@ def _v4_pricing(conn: Connection) -> None:
     _request_resync(conn, sorted(_V4_COLUMNS))
 
 
+#: v5 columns of the agenda and of the deals' stage history.
+_V5_COLUMNS = {
+    "activities": ("planned_at VARCHAR", "duration_minutes INTEGER", "done_at VARCHAR", "outcome VARCHAR",
+                   "next_action VARCHAR", "next_action_at VARCHAR", "follow_up_of VARCHAR"),
+    "deals": ("stage_history TEXT",),
+}
+_V5_TABLES = ("sales_history", "targets", "prospect_reviews", "customer_ranks")
+
+
+def _v5_crm(conn: Connection) -> None:
+    """v5: the CRM (sales history, targets, prospect reviews, the pyramid's ranks; the agenda's and the
+    stage history's columns). Activities and deals are pulled again for their new columns."""
+    for table, columns in _V5_COLUMNS.items():
+        for column in columns:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
+    for name in _V5_TABLES:
+        Base.metadata.tables[name].create(conn, checkfirst=True)
+    _request_resync(conn, sorted(_V5_COLUMNS))
+
+
 #: Step that brings a file from version n-1 to version n. v1 is the first released schema.
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_search,
     3: _v3_messages,
     4: _v4_pricing,
+    5: _v5_crm,
 }
 LATEST_VERSION = max(STEPS)
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -305,6 +306,14 @@ class Activity(Base):
     notes: Mapped[str | None]
     occurred_at: Mapped[dt.datetime] = mapped_column(index=True)
     dirty: Mapped[bool] = _dirty()
+    # schema v5: the agenda (occurred_at is the done time, or the planned one until done)
+    planned_at: Mapped[dt.datetime | None]
+    duration_minutes: Mapped[int | None]
+    done_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str | None]
+    next_action: Mapped[str | None]
+    next_action_at: Mapped[dt.datetime | None]
+    follow_up_of: Mapped[str | None]
 
 
 class Deal(Base):
@@ -319,6 +328,82 @@ class Deal(Base):
     updated_at: Mapped[dt.datetime]
     dirty: Mapped[bool] = _dirty()
     close_reason: Mapped[str | None]  # schema v3
+    stage_history: Mapped[Any | None]  # schema v5: [{"stage", "from", "at", "reason"}], oldest first
+
+
+def _units_sql(column: str) -> str:
+    """SQL giving a decimal column's exact text as a whole number of ten-thousandths (-12.5 -> -125000).
+
+    The text is the wire's fixed-point decimal (the server stores Numeric(18, 4)); anything else (an
+    exponent, more than four decimals) gives NULL, which the readers count and sum from the text.
+    """
+    fraction = f"rtrim(substr({column}, instr({column}, '.') + 1), '0')"
+    return (f"CASE WHEN {column} GLOB '*[^0-9.-]*' OR {column} GLOB '?*-*' THEN NULL "
+            f"WHEN instr({column}, '.') = 0 THEN CAST({column} AS INTEGER) * 10000 "
+            f"WHEN length({fraction}) > 4 THEN NULL "
+            f"ELSE CAST(substr({column}, 1, instr({column}, '.') - 1) AS INTEGER) * 10000 "
+            f"+ (CASE WHEN substr({column}, 1, 1) = '-' THEN -1 ELSE 1 END) "
+            f"* CAST(substr({fraction} || '0000', 1, 4) AS INTEGER) END")
+
+
+#: One ten-thousandth: the unit of the *_units columns.
+NET_UNIT = Decimal("0.0001")
+
+
+class SalesHistory(Base):
+    """An invoiced line of the ERP.
+
+    The hundreds of thousands of lines are summed in SQL, exactly: `net_units` and `quantity_units`
+    (local, computed by SQLite from the exact text) are whole numbers of ten-thousandths, and the
+    covering indexes below hold them, so the sums read an index and no row.
+    """
+
+    __tablename__ = "sales_history"
+    __table_args__ = (
+        # a customer's purchases by day (the pyramid, top customers)
+        Index("ix_sales_history_customer_day", "customer_id", "document_date", "net_units"),
+        # a product's sales (top products, with the quantity sold)
+        Index("ix_sales_history_product_day", "product_id", "document_date", "net_units", "quantity_units"),
+        # a period's sales, by month and by category (sales against target)
+        Index("ix_sales_history_day", "document_date", "category", "net_units"),
+        # the lines the integer columns cannot read (none, unless a server sent odd text): found at once
+        Index("ix_sales_history_unreadable", "id", sqlite_where=text("net_units IS NULL OR quantity_units IS NULL")),
+    )
+    id: Mapped[str] = mapped_column(primary_key=True)
+    customer_id: Mapped[str]
+    product_id: Mapped[str]
+    document_number: Mapped[str]
+    document_date: Mapped[dt.date]
+    line_no: Mapped[int | None]
+    quantity: Mapped[Decimal]
+    unit: Mapped[str | None]
+    net_amount: Mapped[Decimal]
+    category: Mapped[str | None]
+    net_units: Mapped[int | None] = mapped_column(Computed(_units_sql("net_amount"), persisted=False))
+    quantity_units: Mapped[int | None] = mapped_column(Computed(_units_sql("quantity"), persisted=False))
+
+
+class Target(Base):
+    __tablename__ = "targets"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    agent_id: Mapped[str]
+    month: Mapped[dt.date] = mapped_column(index=True)
+    category: Mapped[str | None]
+    amount: Mapped[Decimal]
+
+
+class ProspectReview(Base):
+    """What the office decided about a prospect the agent brought in."""
+
+    __tablename__ = "prospect_reviews"
+    id: Mapped[str] = mapped_column(primary_key=True)
+    agent_id: Mapped[str]
+    customer_id: Mapped[str | None] = mapped_column(index=True)
+    name: Mapped[str]
+    status: Mapped[str]
+    note: Mapped[str | None]
+    created_at: Mapped[dt.datetime]
+    decided_at: Mapped[dt.datetime | None]
 
 
 # Indexes the screens need (measured in benchmarks/bench_reads.py): the last visit and the
@@ -337,10 +422,11 @@ V4_INDEXES = ("ix_activities_customer_kind_occurred", "ix_orders_customer_status
 STREAM_TABLES: dict[str, type[Base]] = {
     m.__tablename__: m for m in (
         Setting, User, Warehouse, Product, ProductDocument, StockLevel, PriceList, PriceListItem,
-        Customer, Address, Contact, OpenItem, Quote, QuoteLine, Order, OrderLine, Activity, Deal)
+        Customer, Address, Contact, OpenItem, Quote, QuoteLine, Order, OrderLine, Activity, Deal,
+        SalesHistory, Target, ProspectReview)
 }
 #: Columns that exist only in the replica (not sent by the server).
-LOCAL_COLUMNS: frozenset[str] = frozenset({"dirty"})
+LOCAL_COLUMNS: frozenset[str] = frozenset({"dirty", "net_units", "quantity_units"})
 #: Lines belong to a document: stream -> (document stream, key of the document in the line).
 LINE_PARENTS: dict[str, tuple[str, str]] = {
     "quote_lines": ("quotes", "quote_id"),
@@ -464,3 +550,24 @@ class NumberSequence(Base):
     kind: Mapped[str] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_used: Mapped[int] = mapped_column(default=0)
+
+
+class CustomerRank(Base):
+    """Each customer's place in the pyramid and its temperature (domain.pyramid), computed from the
+    replica after a sync (operations.pyramid.refresh_pyramid); a filter of the customer lists. The
+    figures are kept, not the sentences: domain.pyramid.explain words them where they are shown."""
+
+    __tablename__ = "customer_ranks"
+    customer_id: Mapped[str] = mapped_column(primary_key=True)
+    pyramid_class: Mapped[str] = mapped_column(index=True)
+    temperature: Mapped[str] = mapped_column(index=True)
+    last_purchase: Mapped[dt.date | None]
+    usual_interval_days: Mapped[int | None]
+    active_months: Mapped[int]
+    year_value: Mapped[Decimal]
+    recent_value: Mapped[Decimal]
+    previous_value: Mapped[Decimal]
+    #: The last contact (activity done, quote, deal) that made a customer without purchases a prospect.
+    last_contact: Mapped[dt.date | None]
+    #: The day the rank was computed for (the read functions explain it as of their own today).
+    computed_on: Mapped[dt.date]

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sfa_desktop.operations.activities import log_activity
+from sfa_desktop.operations.activities import complete_activity, log_activity, plan_activity
 from sfa_desktop.operations.customers import create_prospect, edit_customer
-from sfa_desktop.operations.deals import save_deal
+from sfa_desktop.operations.deals import move_deal, save_deal
 from sfa_desktop.operations.inbox import resolve_conflict, retry_command
 from sfa_desktop.operations.orders import cancel_order, convert_quote, submit_order
 from sfa_desktop.operations.quotes import accept_quote, lose_quote, revise_quote, save_quote, send_quote
@@ -31,10 +31,13 @@ COMMAND_OPERATIONS: dict[str, Callable[..., Any]] = {
     "prospect.create": create_prospect,
     "activity.log": log_activity,
     "deal.save": save_deal,
+    "activity.plan": plan_activity,
+    "activity.complete": complete_activity,
+    "deal.move": move_deal,
 }
 
 __all__ = [
-    "COMMAND_OPERATIONS", "accept_quote", "cancel_order", "convert_quote", "create_prospect", "edit_customer",
-    "log_activity", "lose_quote", "resolve_conflict", "retry_command", "revise_quote", "save_deal",
-    "save_quote", "send_quote", "submit_order",
+    "COMMAND_OPERATIONS", "accept_quote", "cancel_order", "complete_activity", "convert_quote", "create_prospect",
+    "edit_customer", "log_activity", "lose_quote", "move_deal", "plan_activity", "resolve_conflict",
+    "retry_command", "revise_quote", "save_deal", "save_quote", "send_quote", "submit_order",
 ]

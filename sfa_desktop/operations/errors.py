@@ -46,6 +46,7 @@ register({
     "op.command_unknown": N_("This change is not in the outbox any more."),
     "op.command_not_failed": N_("Only a change the server refused can be sent again."),
     "op.activity_unknown": N_("The activity is not on this computer."),
+    "op.activity_done": N_("This activity is already done: plan a new one."),
 })
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from sfa_server.demo_data.catalog import PROFILES, make_catalog
+from sfa_server.demo_data.crm import CRM_LOAD_ORDER, make_crm
 from sfa_server.demo_data.customers import make_customers
 from sfa_server.demo_data.documents import make_documents
 from sfa_server.demo_data.people import DemoUser, demo_policy, demo_users, settings_rows, user_rows
@@ -73,6 +74,7 @@ def generate(size: str, seed: int = 1, *, today: dt.date | None = None) -> DemoD
             "price_lists": catalog.price_lists, "price_list_items": catalog.price_list_items,
             "customers": book.customers, "addresses": book.addresses, "contacts": book.contacts,
             "open_items": book.open_items, **documents}
+    rows.update(make_crm(random.Random(f"{seed}:crm"), catalog, book.customers, agents, rows["quotes"], today, size))
     return DemoDataset(size, seed, today, rows, users)
 
 
@@ -129,7 +131,7 @@ def load(target: Session | Engine, dataset: DemoDataset) -> dict[str, int]:
                 _shift_numbers(documents, start - FIRST_SEQUENCE_BLOCK, user.id)
     rows.update(documents)
     written = {}
-    for stream in LOAD_ORDER:
+    for stream in (*LOAD_ORDER, *CRM_LOAD_ORDER):
         if rows.get(stream):
             written[stream] = upsert_rows(session, stream, rows[stream])
     return written

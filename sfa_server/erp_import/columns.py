@@ -27,14 +27,14 @@ def _c(name: str, type_: str = TEXT, *aliases: str, required: bool = False, max_
 
 # Import order: parents before the rows that refer to them (a folder import follows it).
 KIND_ORDER = ("warehouses", "products", "product_documents", "price_lists", "price_list_items", "customers",
-              "addresses", "contacts", "open_items", "stock")
+              "addresses", "contacts", "open_items", "stock", "sales_history", "targets")
 
 #: Which protocol stream each kind fills.
 KIND_STREAM = {"warehouses": "warehouses", "products": "products", "product_documents": "product_documents",
                "price_lists": "price_lists",
                "price_list_items": "price_list_items", "customers": "customers",
                "addresses": "addresses", "contacts": "contacts", "open_items": "open_items",
-               "stock": "stock_levels"}
+               "stock": "stock_levels", "sales_history": "sales_history", "targets": "targets"}
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "warehouses": (
@@ -159,6 +159,30 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("incoming_date", DATE, "data_arrivo", "data_consegna_prevista", "arrivo_previsto"),
         _c("as_of", DATETIME, "data", "aggiornato_al", "data_rilevazione", help="default: import time"),
     ),
+    "sales_history": (
+        _c("customer_code", TEXT, "codice_cliente", "cod_cliente", "cliente", required=True, max_length=40),
+        _c("document_number", TEXT, "numero_documento", "num_documento", "num_doc", "documento",
+           "numero_fattura", required=True, max_length=40),
+        _c("document_date", DATE, "data_documento", "data_doc", "data_fattura", "data", required=True),
+        _c("line_no", INT, "riga", "numero_riga", "nr_riga", "progressivo",
+           help="default: one line per product in a document"),
+        _c("sku", TEXT, "codice_articolo", "cod_articolo", "articolo", "codice", required=True, max_length=60),
+        _c("quantity", DECIMAL, "quantita", "qta", "qt", required=True,
+           help="negative on a return (with a negative amount)"),
+        _c("unit", TEXT, "um", "u_m", "unita_misura", max_length=10, help="default: the product's unit"),
+        _c("net_amount", DECIMAL, "importo", "imponibile", "importo_netto", "valore", "valore_netto",
+           "totale_riga", required=True, help="net of every discount, VAT excluded"),
+        _c("category", TEXT, "categoria", "famiglia", "gruppo_merceologico",
+           help="default: the product's category when the line was sold"),
+    ),
+    "targets": (
+        _c("agent_code", TEXT, "agente", "codice_agente", "cod_agente", required=True, max_length=40),
+        _c("year", INT, "anno", "esercizio", required=True),
+        _c("month", INT, "mese", required=True, help="1-12"),
+        _c("category", TEXT, "categoria", "famiglia", "gruppo_merceologico",
+           help="empty: the month's total target"),
+        _c("amount", DECIMAL, "importo", "obiettivo", "budget", "target", "valore", required=True),
+    ),
 }
 
 KINDS = tuple(KIND_ORDER)
@@ -190,7 +214,9 @@ def kind_from_filename(name: str) -> str | None:
                "listini": "price_lists", "righe_listino": "price_list_items", "prezzi": "price_list_items",
                "clienti": "customers", "indirizzi": "addresses", "destinazioni": "addresses",
                "contatti": "contacts", "partite_aperte": "open_items", "scadenzario": "open_items",
-               "giacenze": "stock", "documenti": "product_documents", "schede": "product_documents"}
+               "giacenze": "stock", "documenti": "product_documents", "schede": "product_documents",
+               "storico_vendite": "sales_history", "fatturato": "sales_history", "vendite": "sales_history",
+               "obiettivi": "targets", "budget": "targets"}
     for kind in sorted(KINDS, key=len, reverse=True):
         if stem == kind or stem.startswith(kind + "_") or stem.startswith(kind + "-"):
             return kind

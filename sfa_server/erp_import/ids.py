@@ -71,3 +71,11 @@ def stock_level_id(prod_id: str, wh_id: str) -> str:
 
 def product_document_id(sku: str, kind: str, filename: str) -> str:
     return erp_id("product_documents", sku, kind, filename)
+
+
+def sales_line_id(cust_id: str, document_number: str, document_date_iso: str, line_key: str) -> str:
+    return erp_id("sales_history", cust_id, document_number, document_date_iso, line_key)
+
+
+def target_id(agent_id: str, month_iso: str, category: str) -> str:
+    return erp_id("targets", agent_id, month_iso, category)

@@ -69,7 +69,8 @@ def _key_words(kind: str) -> str:
             "price_list_items": "list, product and quantity", "customers": "customer code",
             "addresses": "customer and address", "contacts": "customer and contact",
             "open_items": "customer, document and due date", "stock": "product and warehouse",
-            "product_documents": "product, kind and file name"}[kind]
+            "product_documents": "product, kind and file name",
+            "sales_history": "customer, document, date and line", "targets": "agent, month and category"}[kind]
 
 
 def load_references(session: Session) -> References:
@@ -195,6 +196,8 @@ def import_files(session: Session, files: Sequence[tuple[str, str | Path]], *, s
             file_report.error = str(exc)
             continue
         rows = check_file(kind, csv_file, refs, now=now, report=file_report)
+        if kind == "sales_history":
+            rows = _within_history(session, rows, now, file_report)
         mapping, _, _ = map_header(kind, csv_file.header)
         if rows and (skip_bad_rows or not report.has_errors):
             try:
@@ -206,6 +209,20 @@ def import_files(session: Session, files: Sequence[tuple[str, str | Path]], *, s
     report.committed = not dry_run and not any(f.error for f in report.files) and (
         skip_bad_rows or not report.has_errors)
     return report
+
+
+def _within_history(session: Session, rows: list[dict[str, Any]], now: dt.datetime,
+                    report: FileReport) -> list[dict[str, Any]]:
+    """Sales lines older than the history kept (sfa_server.sales_history) are skipped, not refused:
+    an ERP export of "the last 24 months" may reach a few days further back than the calendar months."""
+    from sfa_server.sales_history import import_horizon
+
+    cut = import_horizon(session, now.date())
+    kept = [r for r in rows if r["document_date"] >= cut]
+    report.skipped += len(rows) - len(kept)
+    if len(kept) < len(rows):
+        report.skipped_reason = f"dated before {cut.isoformat()}, older than the sales history kept"
+    return kept
 
 
 def _count_without_writing(session: Session, kind: str, rows: list[dict[str, Any]],

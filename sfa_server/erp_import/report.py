@@ -30,6 +30,9 @@ class FileReport:
     ignored_columns: list[str] = field(default_factory=list)
     #: A problem with the file as a whole (unreadable, missing column): nothing of it is imported.
     error: str | None = None
+    #: Good rows left out on purpose (sales lines older than the history kept), and why.
+    skipped: int = 0
+    skipped_reason: str = ""
 
     @property
     def accepted(self) -> int:
@@ -74,6 +77,8 @@ class ImportReport:
                 f"{head}: {f.rows_read} rows read, {f.inserted} new, {f.updated} updated, "
                 f"{f.unchanged} unchanged, {len(f.rejected)} rejected "
                 f"[{f.encoding}, separator {f.delimiter!r}, decimal {f.decimal_separator!r}]")
+            if f.skipped:
+                lines.append(f"  {f.skipped} row(s) skipped: {f.skipped_reason}")
             if f.ignored_columns:
                 lines.append(f"  ignored columns: {', '.join(f.ignored_columns)}")
             for bad in f.rejected:

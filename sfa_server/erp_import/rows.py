@@ -149,6 +149,11 @@ def natural_key(kind: str, v: Mapping[str, Any]) -> str:
         return f"{v['customer_code']}/{v['document_number']}/{v['due_date']}"
     if kind == "stock":
         return f"{v['sku']}@{v['warehouse_code']}"
+    if kind == "sales_history":
+        line = v["line_no"] if v.get("line_no") is not None else v["sku"]
+        return f"{v['customer_code']}/{v['document_number']}/{v['document_date']}/{line}"
+    if kind == "targets":
+        return f"{v['agent_code']}/{v['year']}-{v['month']}/{v.get('category') or ''}"
     if kind == "product_documents":
         try:
             filename = relative_path(v["file"]).name
@@ -400,9 +405,47 @@ def _stock(v, refs, now):
             "incoming": v["incoming"], "incoming_date": v["incoming_date"], "as_of": v["as_of"] or now}
 
 
+def _sales_line(v, refs, now):
+    reasons: list[str] = []
+    cust_id = _customer(v, refs, reasons)
+    prod_id = refs.products.get(v["sku"])
+    if prod_id is None:
+        reasons.append(f"unknown product code '{v['sku']}' (export discontinued products too, with attivo N)")
+    if v["document_date"] > now.date() + dt.timedelta(days=1):  # a day's grace: the ERP's clock is local
+        reasons.append(f"document_date {v['document_date'].isoformat()} is in the future")
+    if v["quantity"] * v["net_amount"] < 0:
+        reasons.append("quantity and net_amount have opposite signs (a return has both negative)")
+    if v["line_no"] is not None and v["line_no"] < 1:
+        reasons.append("line_no must be 1 or more")
+    _raise(reasons)
+    line = str(v["line_no"]) if v["line_no"] is not None else f"sku:{v['sku']}"
+    return {"id": ids.sales_line_id(cust_id, v["document_number"], v["document_date"].isoformat(), line),
+            "customer_id": cust_id, "product_id": prod_id, "document_number": v["document_number"],
+            "document_date": v["document_date"], "line_no": v["line_no"], "quantity": v["quantity"],
+            "unit": v["unit"].upper() if v["unit"] else None, "net_amount": v["net_amount"],
+            "category": v["category"]}
+
+
+def _target(v, refs, now):
+    reasons: list[str] = []
+    agent_id = refs.agents.get(v["agent_code"])
+    if agent_id is None:
+        reasons.append(f"unknown agent code '{v['agent_code']}'")
+    if not 2000 <= v["year"] <= 2100:
+        reasons.append(f"year {v['year']} is not between 2000 and 2100")
+    if not 1 <= v["month"] <= 12:
+        reasons.append(f"month {v['month']} is not between 1 and 12")
+    _non_negative(v, reasons, "amount")
+    _raise(reasons)
+    month = dt.date(v["year"], v["month"], 1)
+    return {"id": ids.target_id(agent_id, month.isoformat(), v["category"] or ""), "agent_id": agent_id,
+            "month": month, "category": v["category"], "amount": v["amount"]}
+
+
 _BUILDERS = {"warehouses": _warehouse, "products": _product, "price_lists": _price_list,
              "price_list_items": _price_list_item, "customers": _customer_row, "addresses": _address,
-             "contacts": _contact, "open_items": _open_item, "stock": _stock}
+             "contacts": _contact, "open_items": _open_item, "stock": _stock, "sales_history": _sales_line,
+             "targets": _target}
 
 
 def register(kind: str, row: Mapping[str, Any], refs: References) -> None:

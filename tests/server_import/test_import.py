@@ -75,6 +75,11 @@ def erp_folder(write_csv) -> Path:
     (write_csv.folder / "schede" / "CAV001.pdf").write_bytes(b"%PDF-1.4\n% a tech sheet\n%%EOF\n")
     write_csv("documenti.csv", ["Codice articolo;Tipo;Titolo;File",
                                 "CAV001;scheda tecnica;Scheda tecnica FS17;schede/CAV001.pdf"])
+    invoiced = (dt.date.today() - dt.timedelta(days=10)).strftime("%d/%m/%Y")
+    write_csv("storico_vendite.csv", [
+        "Codice cliente;Numero documento;Data documento;Codice articolo;Quantità;Imponibile",
+        f"C001;FT 2026/10;{invoiced};CAV001;500;225,00"])
+    write_csv("obiettivi.csv", ["Agente;Anno;Mese;Obiettivo", "AG01;2026;1;30.000,00"])
     return write_csv.folder
 
 

@@ -222,6 +222,10 @@ def _lines() -> PayloadField:
     return PayloadField("lines", LINES, parts=LINE_PARTS, max_items=MAX_DOCUMENT_LINES)
 
 
+#: What came of an activity and what comes next (activity.log and activity.complete).
+_ACTIVITY_OUTCOME = (PayloadField("duration_minutes", INT), _text("outcome", 4000), _text("next_action", 500),
+                     PayloadField("next_action_at", DATETIME))
+
 _DOCUMENT_TEXTS = (_text("document_discount", 80), _text("notes", 4000), _text("customer_reference", 200))
 
 _SPECS: Final = (
@@ -255,13 +259,31 @@ _SPECS: Final = (
                 N_("creating a prospect"), N_("prospect")),
     CommandSpec("activity.log", "activities", "activity_id", True,
                 (_id("activity_id"), _id("customer_id"), _text("kind", 40), _text("subject", 500),
-                 _text("notes", 10000), PayloadField("occurred_at", DATETIME)),
+                 _text("notes", 10000), PayloadField("occurred_at", DATETIME),
+                 *_ACTIVITY_OUTCOME),
                 N_("logging an activity"), N_("activity")),
+    # plans (or moves) an activity in the agenda; a follow-up names the activity it follows
+    CommandSpec("activity.plan", "activities", "activity_id", False,
+                (_id("activity_id"), _id("customer_id"), _text("kind", 40), _text("subject", 500),
+                 _text("notes", 10000), PayloadField("planned_at", DATETIME),
+                 PayloadField("duration_minutes", INT), _id("follow_up_of", False)),
+                N_("planning an activity"), N_("activity")),
+    CommandSpec("activity.complete", "activities", "activity_id", False,
+                (_id("activity_id"), PayloadField("done_at", DATETIME), _text("notes", 10000),
+                 *_ACTIVITY_OUTCOME),
+                N_("logging the outcome of an activity"), N_("activity")),
     CommandSpec("deal.save", "deals", "deal_id", False,
                 (_id("deal_id"), _id("customer_id"), _text("title", 500), _text("stage", 40),
                  PayloadField("amount", DECIMAL), PayloadField("expected_close", DATE),
-                 _text("close_reason", 1000)),
+                 _text("close_reason", 1000),
+                 # when the agent set this stage (the stage history's time; default: when it is applied)
+                 PayloadField("stage_changed_at", DATETIME)),
                 N_("saving a deal"), N_("deal")),
+    # one stage move (a board's drag): each travels, so the stage history keeps every step
+    CommandSpec("deal.move", "deals", "deal_id", False,
+                (_id("deal_id"), _text("stage", 40), _text("reason", 1000), PayloadField("moved_at", DATETIME),
+                 PayloadField("expected_close", DATE)),
+                N_("moving a deal"), N_("deal")),
 )
 
 #: Every command a client may send, by type.

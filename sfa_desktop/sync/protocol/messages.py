@@ -57,6 +57,9 @@ register({
     "push.deal_transition": N_("Deal {title}: {error}"),
     "push.amount_negative": N_("The amount cannot be negative."),
     "push.identifier": N_("{error}"),
+    "push.activity_unknown": N_("Activity {activity} is unknown or not yours."),
+    "push.activity_done": N_("The activity was already done on {done:datetime}: plan a new one."),
+    "push.deal_unknown": N_("Deal {deal} is unknown or not yours."),
     "push.prospect_review": N_("The prospect {name} looks like a customer the office already has: the "
                                "office will check it before it becomes a customer."),
 })

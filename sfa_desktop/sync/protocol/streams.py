@@ -107,10 +107,26 @@ STREAMS: Final[dict[str, Stream]] = {
             "agent", ("orders",)),
         Stream("activities", _f(
             "id:str! customer_id:str! agent_id:str! kind:str! subject:str! notes:str "
-            "occurred_at:datetime!"), "agent", ("customers",)),
+            "occurred_at:datetime! "
+            # the agenda (docs/crm.md): occurred_at is the done time, or the planned one until done
+            "planned_at:datetime duration_minutes:int done_at:datetime outcome:str next_action:str "
+            "next_action_at:datetime follow_up_of:str"), "agent", ("customers",)),
         Stream("deals", _f(
             "id:str! customer_id:str! agent_id:str! title:str! stage:str! amount:decimal "
-            "expected_close:date close_reason:str updated_at:datetime!"), "agent", ("customers",)),
+            "expected_close:date close_reason:str updated_at:datetime! "
+            # [{"stage", "from", "at", "reason"}...], oldest first (lifecycle.deal_stage_entry)
+            "stage_history:json"), "agent", ("customers",)),
+        # invoiced lines of the ERP, per customer, product and day (docs/crm.md)
+        Stream("sales_history", _f(
+            "id:str! customer_id:str! product_id:str! document_number:str! document_date:date! "
+            "line_no:int quantity:decimal! unit:str net_amount:decimal! category:str"),
+            "customer", ("customers", "products")),
+        # the agent's own targets per month (its first day), in total or per product category
+        Stream("targets", _f("id:str! agent_id:str! month:date! category:str amount:decimal!"), "agent"),
+        # the office's review of the prospects the agent brought in (never the duplicates it found)
+        Stream("prospect_reviews", _f(
+            "id:str! agent_id:str! customer_id:str name:str! status:str! note:str "
+            "created_at:datetime! decided_at:datetime"), "agent"),
     )
 }
 
