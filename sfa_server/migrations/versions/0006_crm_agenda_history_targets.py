@@ -1,7 +1,7 @@
 """the CRM: sales history, targets, prospect reviews; activities with a plan; deals' stage history
 
 Revision ID: 0006
-Revises: 0005 (0003 on the crm branch: 0004 and 0005 come from other branches)
+Revises: 0005 (0004 on the crm branch: 0005 comes from another branch)
 Create Date: 2026-12-02 02:00:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-# MERGE: "0005" once the migrations 0004 and 0005 of the other branches are in
-down_revision = "0003"
+# MERGE: "0005" once the migration 0005 of another branch is in
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
