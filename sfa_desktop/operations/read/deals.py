@@ -1,10 +1,11 @@
-"""Deals for screens: the board by stage, a filtered list (ids, then rows), and one deal with its
-stage history and its quotes."""
+"""Deals for screens: the board by stage (cards with the time in stage and the quotes), and one deal
+with its stage history and its quotes. The filtered list is read.crm.deal_ids / deal_rows; its ids
+give cards here too."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from sfa_desktop.domain.lifecycle import CLOSED_DEAL_STAGES, DealStage, QuoteStatus, display_quote_status
 from sfa_desktop.local_db.models import Customer, Deal, Quote
-from sfa_desktop.operations.read.pyramid import name_key
+from sfa_desktop.operations.read import crm
 
 __all__ = [
     "BoardColumn",
@@ -24,11 +25,9 @@ __all__ = [
     "deal_board",
     "deal_cards",
     "deal_detail",
-    "deal_list_ids",
 ]
 
 _IN_CHUNK = 900
-DEAL_ORDERS = ("expected_close", "updated_at", "amount", "customer", "stage")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,44 +115,10 @@ def deal_cards(session: Session, ids: Sequence[str]) -> dict[str, DealCard]:
     return out
 
 
-def deal_list_ids(session: Session, *, stages: Iterable[str] | None = None, customer_id: str | None = None,
-                  open_only: bool = False, closing_by: dt.date | None = None, text: str | None = None,
-                  order: str = "expected_close") -> list[str]:
-    """Deals that pass the filters (stages, one customer's, open ones, expected to close by a day, a word
-    of the title or the customer's name), in `order`: expected_close (soonest first, undated last),
-    updated_at (newest first), amount (largest first), customer, stage (the process's order)."""
-    if order not in DEAL_ORDERS:
-        raise ValueError(f"order must be one of {', '.join(DEAL_ORDERS)}")
-    stmt = select(Deal.id, Deal.stage, Deal.amount, Deal.expected_close, Deal.updated_at, Deal.title,
-                  Customer.name).join(Customer, Customer.id == Deal.customer_id, isouter=True)
-    if stages is not None:
-        stmt = stmt.where(Deal.stage.in_([DealStage(s).value for s in stages]))
-    if open_only:
-        stmt = stmt.where(Deal.stage.not_in([s.value for s in CLOSED_DEAL_STAGES]))
-    if customer_id is not None:
-        stmt = stmt.where(Deal.customer_id == customer_id)
-    if closing_by is not None:
-        stmt = stmt.where(Deal.expected_close.is_not(None), Deal.expected_close <= closing_by)
-    rows = session.execute(stmt).all()
-    if text and text.strip():
-        words = text.casefold().split()
-        rows = [r for r in rows if all(w in f"{r.title} {r.name or ''}".casefold() for w in words)]
-    stage_order = {s.value: n for n, s in enumerate(DealStage)}
-    keys = {
-        "expected_close": lambda r: (r.expected_close is None, r.expected_close or dt.date.max, r.id),
-        "updated_at": lambda r: (-r.updated_at.timestamp(), r.id),
-        "amount": lambda r: (r.amount is None, -(r.amount or 0), r.id),
-        "customer": lambda r: (name_key(r.name), r.id),
-        "stage": lambda r: (stage_order.get(r.stage, 99), r.expected_close or dt.date.max, r.id),
-    }
-    rows.sort(key=keys[order])
-    return [r.id for r in rows]
-
-
 def deal_board(session: Session, *, closed_since: dt.datetime | None = None) -> tuple[BoardColumn, ...]:
     """Every stage as a column, in the order of the process, its deals by expected close; closed deals
     only when they were updated since `closed_since` (default: none of them)."""
-    ids = deal_list_ids(session, order="expected_close")
+    ids = crm.deal_ids(session, sort="expected_close", descending=False)
     cards = deal_cards(session, ids)
     columns = []
     for stage in DealStage:

@@ -7,7 +7,6 @@ Reads the `customer_ranks` table that operations.pyramid.refresh_pyramid fills a
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +19,7 @@ from sfa_desktop.domain.pyramid import CLASS_ORDER, CustomerRank, PyramidClass, 
 from sfa_desktop.local_db.models import Customer
 from sfa_desktop.local_db.models import CustomerRank as StoredRank
 from sfa_desktop.operations.pyramid import pyramid_rules
+from sfa_desktop.operations.read.common import text_key
 
 __all__ = [
     "BUYING_CLASSES",
@@ -55,12 +55,6 @@ class RankRow:
     computed_on: dt.date
 
 
-def name_key(name: str | None) -> str:
-    """Names sort with accents and case folded: Ćirić sits with the Cs."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def _values(kinds: Iterable[str] | str | None, enum: type) -> list[str] | None:
     if kinds is None:
         return None
@@ -83,9 +77,9 @@ def customer_ids_by_class(session: Session, *, classes: Iterable[str] | str | No
         stmt = stmt.where(StoredRank.temperature.in_(warm))
     rows = session.execute(stmt).all()
     if order == "value":
-        rows.sort(key=lambda r: (-r.year_value, name_key(r.name), r.customer_id))
+        rows.sort(key=lambda r: (-r.year_value, text_key(r.name), r.customer_id))
     elif order == "name":
-        rows.sort(key=lambda r: (name_key(r.name), r.customer_id))
+        rows.sort(key=lambda r: (text_key(r.name), r.customer_id))
     elif order == "late":
         rows.sort(key=lambda r: (r.last_purchase is None, r.last_purchase or dt.date.max, r.customer_id))
     else:

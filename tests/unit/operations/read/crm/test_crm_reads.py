@@ -105,10 +105,9 @@ def test_the_deal_board_the_list_and_a_deals_history(crm):
         assert board[DealStage.OFFERTA].amount == D(5000) and board[DealStage.CHIUSO_VINTO].cards == ()
         recent = {c.stage: c for c in deals.deal_board(s, closed_since=NOW - dt.timedelta(days=7))}
         assert [c.deal_id for c in recent[DealStage.CHIUSO_VINTO].cards] == ["d3"]
-        assert deals.deal_list_ids(s, open_only=True, order="amount") == ["d1", "d2"]
-        assert deals.deal_list_ids(s, text="rossi") == ["d2"]  # the customer's name
-        assert deals.deal_list_ids(s, stages=["chiuso_vinto"]) == ["d3"]
-        assert deals.deal_list_ids(s, closing_by=dt.date(2026, 12, 31)) == ["d1"]
+        cards = deals.deal_cards(s, ["d2", "d3", "ghost"])
+        assert set(cards) == {"d2", "d3"} and cards["d3"].closed and cards["d2"].customer_name == \
+            "Rossi Impianti S.r.l."
         detail = deals.deal_detail(s, "d1", today=TODAY)
         assert [(h.stage, h.previous, h.reason) for h in detail.history] == [
             (DealStage.CONTATTO, None, None), (DealStage.OFFERTA, DealStage.CONTATTO, "listino 2026")]
