@@ -85,6 +85,9 @@ class AgentSession:
         self._users = 0
         self._gate = threading.Condition()
         self._checked = False  # the replica's pages were checked since it was unlocked
+        #: Work run in one write transaction after each successful sync, with what the sync changed
+        #: (the app registers e.g. the customer pyramid's refresh: operations.pyramid.refresh_if_stale).
+        self.after_sync: list[Callable[[Session, Changes], Changes]] = []
 
     @property
     def open_marker(self) -> Path:
@@ -392,6 +395,14 @@ class AgentSession:
             self.auto_sync.finished(ok=False)
             raise
         self.auto_sync.finished(ok=True)
+        for job in self.after_sync:
+            try:
+                self.write(lambda s, job=job: job(s, report.changes))
+            except ReplicaError:
+                raise
+            except Exception:
+                # the sync itself succeeded: a failed follow-up is a bug to log, not a failed sync
+                log.exception("work after the sync failed: %r", job)
         return report
 
     # ------------------------------------------------------------------ rebuilding

@@ -105,8 +105,11 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from sfa_desktop.operations.pyramid import refresh_if_stale
+
     session = AgentSession(db, server_url=args.server, username=args.user, ca_bundle=args.ca_bundle,
                            device_name=f"{platform.node() or 'computer'} (sfa-desktop sync)")
+    session.after_sync.append(lambda s, changes: refresh_if_stale(s, changes=changes))
     cancel = CancelToken()
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel()) if in_main else None

@@ -61,3 +61,30 @@ def test_a_day_of_syncs_tells_the_screens_what_changed(server: LiveServer, tmp_p
 
     text = render(Message.from_wire(update.message), "en")
     assert number in text and "approved by ufficio" in text and "Ok, confermato" in text
+
+
+def test_the_customer_pyramid_is_ranked_after_a_sync(server: LiveServer, tmp_path: Path, agents: list[Agent]) -> None:
+    from sfa_desktop.operations.pyramid import refresh_if_stale
+    from sfa_desktop.operations.read.pyramid import pyramid_counts
+
+    agent = make_agent(tmp_path, server.url, "ag01")
+    agents.append(agent)
+    seen: list[Changes] = []
+
+    def refresh(s, changes):  # type: ignore[no-untyped-def]
+        seen.append(changes)
+        return refresh_if_stale(s, changes=changes)
+
+    agent.session.after_sync.append(refresh)
+    agent.sync()
+    assert seen and seen[0].touches("customers")
+    with agent.replica.session() as s:
+        counts = pyramid_counts(s)
+        customers = len(local_rows_count(s))
+    assert sum(n for by_temperature in counts.values() for n in by_temperature.values()) == customers > 0
+
+
+def local_rows_count(s):  # type: ignore[no-untyped-def]
+    from sfa_desktop.local_db.models import Customer
+
+    return s.scalars(select(Customer.id)).all()

@@ -133,3 +133,4 @@ def test_commits_lost_with_a_cut_write_ahead_log_are_noticed_and_the_agent_told(
     assert len(session.read(lambda s: s.scalars(select(Update)).all())) == 1
     session.close()
 
+
