@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 
 from sfa_desktop.local_db import open_replica  # noqa: E402
-from sfa_desktop.sync import apply, protocol, state  # noqa: E402
+from sfa_desktop.sync import apply, bulk_load, protocol, state  # noqa: E402
 from sfa_desktop.sync.engine import SyncEngine  # noqa: E402
 from sfa_desktop.sync.transport import Transport  # noqa: E402
 
@@ -123,8 +123,18 @@ def physical_floor(workdir: Path, pages: list[bytes]) -> tuple[float, int]:
     started = time.perf_counter()
     conn.execute("BEGIN")
     for raw in pages:
+        doc = json.loads(raw)
         batches: dict[str, list[tuple]] = {}
-        for change in json.loads(raw)["changes"]:
+        for table in doc.get("tables", ()):  # the snapshot's rows: arrays in the stream's field order
+            stream = table["s"]
+            assert table["fields"] == list(names[stream])
+            json_at = [i for i, f in enumerate(protocol.STREAMS[stream].fields) if f.type == protocol.JSON]
+            if json_at:
+                for values in table["rows"]:
+                    for i in json_at:
+                        values[i] = json.dumps(values[i])
+            batches.setdefault(stream, []).extend(map(tuple, table["rows"]))
+        for change in doc["changes"]:
             row, stream = change.get("row"), change["s"]
             if row is not None:
                 batches.setdefault(stream, []).append(tuple(
@@ -153,7 +163,7 @@ def sizes_for_incremental(workdir: Path, pages: list[bytes]) -> dict[int, float]
     todo = list(CHECKPOINTS)
     for raw in pages:
         with replica.session(write=True) as s:
-            page, _ = apply.apply_bulk_page(s.connection(), json.loads(raw))
+            page, _ = bulk_load.apply_bulk_page(s.connection(), json.loads(raw))
             rows += page.rows
         if todo and rows >= todo[0]:
             todo.pop(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_server.changes import ServerSession, upsert_rows
 from sfa_server.models import ServerSecret, Setting
+from sfa_server.sqlite_functions import register_sqlite_functions
 
 ENV_URL = "SFA_DATABASE_URL"
 TOKEN_SECRET = "token_signing_key"  # noqa: S105  (a row name, not a secret)
@@ -38,8 +40,14 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = database_url(url)
+    # JSON columns stored compactly: the snapshot writes them into pages as they are stored
+    kwargs.setdefault("json_serializer", _compact_json)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)
@@ -62,6 +70,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
+        register_sqlite_functions(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

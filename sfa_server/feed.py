@@ -8,7 +8,6 @@ history horizon (sfa_server.retention) gets a resync from scratch with `reset`.
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
@@ -355,7 +354,7 @@ PAGE_GZIP_LEVEL = 3
 def page_response(doc: Mapping[str, Any], accept_encoding: str = "") -> Response:
     """Compact JSON written straight from the page (values are already JSON-safe wire values),
     compressed here when the client accepts gzip (the middleware leaves an encoded body alone)."""
-    body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    body = snapshot.page_body(doc).encode("utf-8")
     if "gzip" in accept_encoding.lower() and len(body) > 1000:
         packer = zlib.compressobj(PAGE_GZIP_LEVEL, zlib.DEFLATED, 31)  # 31: a gzip stream
         return Response(content=packer.compress(body) + packer.flush(), media_type="application/json",
@@ -412,9 +411,9 @@ def first_sync_page(session: Session, principal: Principal, at: tuple[Position, 
     else:
         snap, index, last_id = at
     doc = snapshot.snapshot_page(session, principal, snap=snap, index=index, last_id=last_id, limit=limit,
-                                 streams=streams, encoders=_ENCODERS, horizon=horizon)
+                                 streams=streams, horizon=horizon)
     if at is None:
-        doc["remaining"] = max(0, snapshot.remaining_estimate(session, principal, streams) - len(doc["changes"]))
+        doc["remaining"] = max(0, snapshot.remaining_estimate(session, principal, streams) - snapshot.page_rows(doc))
     return doc
 
 

@@ -13,14 +13,14 @@ Cursor "s1.<snap tx>.<snap seq>.<stream index>.<last id as hex>": opaque to clie
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, case, cast, func, literal, null, select
 from sqlalchemy.orm import Session
 
 from sfa_desktop.sync import protocol as p
@@ -28,6 +28,7 @@ from sfa_server.cursors import CursorError, Position, format_cursor
 from sfa_server.deps import Principal
 from sfa_server.models import ScopeGrant, ScopeRemoval, Tombstone
 from sfa_server.scope import row_for, scope_clause, table_of
+from sfa_server.sqlite_functions import DECIMAL_PRINTF_BELOW
 
 PREFIX = "s1."
 _CURSOR = re.compile(r"^s1\.(\d{1,19})\.(\d{1,19})\.(\d{1,2})\.([0-9a-f]{0,400})$")
@@ -70,41 +71,72 @@ def head(session: Session, wm: int | None) -> Position:
     return best
 
 
-def _sqlite_value(kind: str, nullable_json: bool = False) -> Any:
-    """SQLite's own value of a column -> its wire value, without SQLAlchemy's result processing
-    (which builds Decimal and datetime objects only for them to be written back as text)."""
+def _wire_sql(kind: str, col: Any, dialect: str) -> Any:
+    """A column as its wire value, written by the database itself (one JSON array per row).
+
+    The same values as the feed's Python encoders (feed._wire_encoder), so a row is the same
+    whether it comes in the snapshot or in the feed (a test compares them on every stream)."""
+    if dialect == "sqlite":
+        if kind == p.DECIMAL:
+            return case((func.abs(col) >= DECIMAL_PRINTF_BELOW, func.sfa_decimal4(col)),
+                        (func.typeof(col).in_(("real", "integer")), func.printf("%.4f", col)), else_=col)
+        if kind == p.DATETIME:  # stored as naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff"
+            return func.replace(col, " ", "T").concat("+00:00")
+        if kind == p.BOOL:
+            return case((col.is_(None), null()), (col != 0, func.json("true")), else_=func.json("false"))
+        if kind == p.JSON:
+            return func.json(col)
+        if kind == p.BYTES:
+            return func.sfa_base64(col)
+        return col  # text, integers and dates (ISO text) are what the wire carries
     if kind == p.DECIMAL:
-        # Numeric(18, 4) on SQLite is a REAL or an INTEGER: SQLAlchemy reads it as "%.4f"
-        return lambda v: v if v.__class__ is str else f"{v:.4f}"
+        return cast(col, Text)  # numeric's exact text
     if kind == p.DATETIME:
-        # stored as naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff"
-        return lambda v: dt.datetime.fromisoformat(v).replace(tzinfo=dt.UTC).isoformat()
-    if kind == p.BOOL:
-        return bool
-    if kind == p.JSON:
-        return lambda v: json.loads(v) if v.__class__ is str else v
+        return func.to_char(func.timezone("UTC", col), 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
+    if kind == p.DATE:
+        return func.to_char(col, "YYYY-MM-DD")
     if kind == p.BYTES:
-        return lambda v: base64.b64encode(v).decode("ascii")
-    return None  # text, dates (ISO text) and integers are already what the wire carries
+        return func.translate(func.encode(col, "base64"), "\n", "")
+    return col  # to_json writes text, integers, booleans and JSON as they are
 
 
-def _sqlite_encoder(stream: str) -> Any:
-    fields = p.STREAMS[stream].fields
-    names = [f.name for f in fields]
-    converters = [(i, conv) for i, f in enumerate(fields) if (conv := _sqlite_value(f.type)) is not None]
+def _row_json(stream: str, dialect: str) -> Any:
+    t = table_of(stream)
+    values = [_wire_sql(f.type, t.c[f.name], dialect) for f in p.STREAMS[stream].fields]
+    if dialect == "sqlite":
+        return func.json_array(*values)
+    # PostgreSQL's json_build_array puts a blank after each comma: the array written compactly
+    parts: list[Any] = [literal("[", Text)]
+    for i, value in enumerate(values):
+        if i:
+            parts.append(literal(",", Text))
+        parts.append(func.coalesce(cast(func.to_json(value), Text), literal("null", Text)))
+    parts.append(literal("]", Text))
+    return reduce(lambda a, b: a.concat(b), parts)
 
-    def encode(values: Any) -> dict[str, Any]:
-        values = list(values)
-        for i, conv in converters:
-            v = values[i]
-            if v is not None:
-                values[i] = conv(v)
-        return dict(zip(names, values, strict=True))
 
-    return encode
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A block of a snapshot page: rows of one stream as JSON arrays in `fields` order, already
+    encoded (the database wrote them: the page's JSON is spliced, not built value by value)."""
+
+    stream: str
+    fields: tuple[str, ...]
+    rows: list[str]
+
+    def json(self) -> str:
+        return (f'{{"s":{json.dumps(self.stream)},"fields":{json.dumps(list(self.fields), separators=(",", ":"))},'
+                f'"rows":[{",".join(self.rows)}]}}')
 
 
-_SQLITE_ENCODERS = {stream: _sqlite_encoder(stream) for stream in p.STREAMS}
+def page_body(doc: Mapping[str, Any]) -> str:
+    """The page's JSON text: its `tables` spliced in as the database wrote them."""
+    tables = doc.get("tables")
+    head = json.dumps({k: v for k, v in doc.items() if k != "tables"}, separators=(",", ":"),
+                      ensure_ascii=False, allow_nan=False)
+    if not tables:
+        return head
+    return f'{head[:-1]},"tables":[{",".join(t.json() for t in tables)}]}}'
 
 
 def _streams(only: Iterable[str] | None) -> list[str]:
@@ -112,12 +144,25 @@ def _streams(only: Iterable[str] | None) -> list[str]:
     return [s for s in p.STREAM_ORDER if s in wanted]
 
 
+def _users_rows(principal: Principal, rows: list[str]) -> list[str]:
+    """The users rows as this device receives them (its own number block, scope.row_for)."""
+    fields = p.STREAMS["users"].field_names
+    out = []
+    for text in rows:
+        row = row_for(principal, "users", dict(zip(fields, json.loads(text), strict=True)))
+        out.append(json.dumps([row[name] for name in fields], separators=(",", ":"), ensure_ascii=False))
+    return out
+
+
 def snapshot_page(session: Session, principal: Principal, *, snap: Position, index: int, last_id: str,
-                  limit: int, streams: Iterable[str] | None, encoders: dict[str, Any],
-                  horizon: Position | None) -> dict[str, Any]:
-    """The next `limit` rows of the snapshot from stream `index` after `last_id`, in one page."""
+                  limit: int, streams: Iterable[str] | None, horizon: Position | None) -> dict[str, Any]:
+    """The next `limit` rows of the snapshot from stream `index` after `last_id`, in one page.
+
+    The rows come in `tables` (one block per stream, rows as arrays), not as `changes`: a
+    snapshot only adds rows, and its page is the bulk of a first sync."""
     order = _streams(streams)
-    changes: list[dict[str, Any]] = []
+    dialect = session.get_bind().dialect.name
+    tables: list[Table] = []
     budget = limit
     while index < len(p.STREAM_ORDER) and budget > 0:
         stream = p.STREAM_ORDER[index]
@@ -125,29 +170,20 @@ def snapshot_page(session: Session, principal: Principal, *, snap: Position, ind
             index, last_id = index + 1, ""
             continue
         t = table_of(stream)
-        cols = [t.c[name] for name in p.STREAMS[stream].field_names]
         # walk the id index (the page's order) and filter by scope; SQLite would otherwise collect
         # every row of the scope through the scope column's index and sort them, for each page
-        sqlite = session.get_bind().dialect.name == "sqlite"
-        stmt = (select(*cols)
+        stmt = (select(t.c.id, _row_json(stream, dialect))
                 .where(scope_clause(stream, agent_id=principal.scope_agent, user_id=principal.user_id,
-                                    sqlite_walk_changes=sqlite))
+                                    sqlite_walk_changes=dialect == "sqlite"))
                 .where(t.c.id > last_id).order_by(t.c.id).limit(budget + 1))
-        if sqlite:  # read SQLite's own values and write the wire text from them
-            compiled = stmt.compile(session.get_bind())
-            rows = session.connection().exec_driver_sql(str(compiled), (compiled.positiontup and tuple(
-                compiled.params[k] for k in compiled.positiontup)) or ()).fetchall()
-            encode = _SQLITE_ENCODERS[stream]
-        else:
-            rows = session.execute(stmt).all()
-            encode = encoders[stream]
-        for values in rows[:budget]:
-            row = encode(values)
+        rows = session.execute(stmt).all()
+        page_rows = [text for _id, text in rows[:budget]]
+        if page_rows:
             if stream == "users":
-                row = row_for(principal, stream, row)  # this device's own number block
-            changes.append({"s": stream, "op": p.UPSERT, "id": row["id"], "row": row})
+                page_rows = _users_rows(principal, page_rows)
+            tables.append(Table(stream, p.STREAMS[stream].field_names, page_rows))
         if len(rows) > budget:
-            last_id = changes[-1]["id"]
+            last_id = rows[budget - 1][0]
             budget = 0
         else:
             budget -= len(rows)
@@ -158,7 +194,8 @@ def snapshot_page(session: Session, principal: Principal, *, snap: Position, ind
         "cursor": format_cursor(snap, horizon) if done else format_snapshot(snap, index, last_id),
         "has_more": True,
         "reset": [],
-        "changes": changes,
+        "changes": [],
+        "tables": tables,
     }
     if done:
         # what the replica must hold once the snapshot is applied: the client compares its counts
@@ -167,6 +204,11 @@ def snapshot_page(session: Session, principal: Principal, *, snap: Position, ind
     if snap == (0, 0) and done:
         doc["has_more"] = False  # an empty server: nothing can have changed since
     return doc
+
+
+def page_rows(doc: Mapping[str, Any]) -> int:
+    """How many rows a snapshot page carries."""
+    return sum(len(t.rows) for t in doc.get("tables") or ())
 
 
 def scope_counts(session: Session, principal: Principal, streams: Iterable[str] | None) -> dict[str, int]:
@@ -183,4 +225,5 @@ def remaining_estimate(session: Session, principal: Principal, streams: Iterable
     return sum(scope_counts(session, principal, streams).values())
 
 
-__all__ = ["format_snapshot", "head", "is_snapshot_cursor", "parse", "remaining_estimate", "snapshot_page"]
+__all__ = ["Table", "format_snapshot", "head", "is_snapshot_cursor", "page_body", "page_rows", "parse",
+           "remaining_estimate", "snapshot_page"]

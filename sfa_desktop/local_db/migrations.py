@@ -97,6 +97,10 @@ _V5_COLUMNS = {
     "deals": ("stage_history TEXT",),
 }
 _V5_TABLES = ("sales_history", "targets", "prospect_reviews", "customer_ranks")
+#: v1 indexes no screen needs: every row of an agent's replica has the same agent, and a composite
+#: index starting with the same column serves the others' reads (docs/replica.md, "Indexes")
+_V5_UNNEEDED_INDEXES = ("ix_price_list_items_product_id", "ix_customers_agent_id", "ix_quotes_agent_id",
+                        "ix_orders_agent_id", "ix_orders_customer_id", "ix_activities_customer_id")
 
 
 def _v5_crm(conn: Connection) -> None:
@@ -107,6 +111,8 @@ def _v5_crm(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
     for name in _V5_TABLES:
         Base.metadata.tables[name].create(conn, checkfirst=True)
+    for index in _V5_UNNEEDED_INDEXES:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
     _request_resync(conn, sorted(_V5_COLUMNS))
 
 

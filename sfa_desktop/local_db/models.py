@@ -147,7 +147,7 @@ class PriceListItem(Base):
     __table_args__ = (Index("ix_price_list_items_list_product", "price_list_id", "product_id"),)
     id: Mapped[str] = mapped_column(primary_key=True)
     price_list_id: Mapped[str]
-    product_id: Mapped[str] = mapped_column(index=True)
+    product_id: Mapped[str]
     min_quantity: Mapped[Decimal]
     price: Mapped[Decimal]
 
@@ -168,7 +168,7 @@ class Customer(Base):
     balance: Mapped[Decimal]
     overdue_amount: Mapped[Decimal]
     language: Mapped[str]
-    agent_id: Mapped[str | None] = mapped_column(index=True)
+    agent_id: Mapped[str | None]
     phone: Mapped[str | None]
     email: Mapped[str | None]
     city: Mapped[str | None]
@@ -239,7 +239,7 @@ class Quote(Base):
     id: Mapped[str] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(index=True)
     customer_id: Mapped[str] = mapped_column(index=True)
-    agent_id: Mapped[str] = mapped_column(index=True)
+    agent_id: Mapped[str]
     status: Mapped[str] = mapped_column(index=True)
     revision: Mapped[int]
     previous_revision_id: Mapped[str | None]
@@ -270,8 +270,8 @@ class Order(Base):
     __tablename__ = "orders"
     id: Mapped[str] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(index=True)
-    customer_id: Mapped[str] = mapped_column(index=True)
-    agent_id: Mapped[str] = mapped_column(index=True)
+    customer_id: Mapped[str]
+    agent_id: Mapped[str]
     quote_id: Mapped[str | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(index=True)
     currency: Mapped[str]
@@ -299,7 +299,7 @@ class OrderLine(_DocumentLine, Base):
 class Activity(Base):
     __tablename__ = "activities"
     id: Mapped[str] = mapped_column(primary_key=True)
-    customer_id: Mapped[str] = mapped_column(index=True)
+    customer_id: Mapped[str]
     agent_id: Mapped[str]
     kind: Mapped[str]
     subject: Mapped[str]
@@ -355,7 +355,9 @@ class SalesHistory(Base):
 
     The hundreds of thousands of lines are summed in SQL, exactly: `net_units` and `quantity_units`
     (local, computed by SQLite from the exact text) are whole numbers of ten-thousandths, and the
-    covering indexes below hold them, so the sums read an index and no row.
+    covering indexes below hold them, so the sums read an index and no row. They are stored, not
+    virtual: computed once as a row arrives instead of once per index built over it (a first sync
+    builds four, measured 2.8 s against 1.6 s for 251k lines).
     """
 
     __tablename__ = "sales_history"
@@ -379,8 +381,8 @@ class SalesHistory(Base):
     unit: Mapped[str | None]
     net_amount: Mapped[Decimal]
     category: Mapped[str | None]
-    net_units: Mapped[int | None] = mapped_column(Computed(_units_sql("net_amount"), persisted=False))
-    quantity_units: Mapped[int | None] = mapped_column(Computed(_units_sql("quantity"), persisted=False))
+    net_units: Mapped[int | None] = mapped_column(Computed(_units_sql("net_amount"), persisted=True))
+    quantity_units: Mapped[int | None] = mapped_column(Computed(_units_sql("quantity"), persisted=True))
 
 
 class Target(Base):

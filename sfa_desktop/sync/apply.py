@@ -7,11 +7,7 @@ in the outbox) are never overwritten by a pull: the push answer settles them fir
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
 import logging
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, Table, delete, false, select, true, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from sfa_desktop.local_db.coltypes import DecimalText, json_dumps
+from sfa_desktop.local_db.coltypes import DecimalText
 from sfa_desktop.local_db.models import LINE_PARENTS, table_of
 from sfa_desktop.sync import protocol
 from sfa_desktop.sync.events import Decision
@@ -28,7 +24,7 @@ from sfa_desktop.sync.events import Decision
 log = logging.getLogger(__name__)
 
 #: SQLite's limit on bound variables is 32766; stay well below it in IN (...) lists.
-_IN_CHUNK = 900
+IN_CHUNK = 900
 
 
 @dataclass(slots=True)
@@ -182,7 +178,7 @@ def apply_page(conn: Connection, page: protocol.PullPage) -> PageOutcome:
             parent, key = LINE_PARENTS[stream]
             # A line whose document is not here (yet) would break the foreign key at commit and
             # block every later sync: skip it and let the stream be pulled again from scratch.
-            present = _existing_ids(conn, table_of(parent), {r[key] for r in upserts})
+            present = existing_ids(conn, table_of(parent), {r[key] for r in upserts})
             if len(present) < len({r[key] for r in upserts}):
                 upserts = [r for r in upserts if r[key] in present]
                 outcome.orphaned_streams.add(stream)
@@ -203,7 +199,7 @@ def apply_page(conn: Connection, page: protocol.PullPage) -> PageOutcome:
                 deletes = [d for d in deletes if d not in protected]
         if stream == "orders" and upserts:
             outcome.decisions.extend(_decisions(conn, table, upserts))
-        for chunk in _chunks(deletes, _IN_CHUNK):
+        for chunk in chunks(deletes, IN_CHUNK):
             outcome.deleted += conn.execute(delete(table).where(table.c.id.in_(chunk))).rowcount or 0
         if upserts:
             sql_text, bind = _STATEMENTS.raw_upsert(stream, conn.dialect)
@@ -222,7 +218,7 @@ def _decisions(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> li
     if not wanted:
         return []
     before: dict[str, tuple[str, bool]] = {}
-    for chunk in _chunks(list(wanted), _IN_CHUNK):
+    for chunk in chunks(list(wanted), IN_CHUNK):
         for order_id, status, dirty in conn.execute(
                 select(table.c.id, table.c.status, table.c.dirty).where(table.c.id.in_(chunk))):
             before[order_id] = (status, dirty)
@@ -232,10 +228,10 @@ def _decisions(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> li
             if order_id in before and not before[order_id][1] and before[order_id][0] != r["status"]]
 
 
-def _existing_ids(conn: Connection, table: Table, ids: set[str]) -> set[str]:
+def existing_ids(conn: Connection, table: Table, ids: set[str]) -> set[str]:
     found: set[str] = set()
     wanted = list(ids)
-    for chunk in _chunks(wanted, _IN_CHUNK):
+    for chunk in chunks(wanted, IN_CHUNK):
         found.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
     return found
 
@@ -245,13 +241,13 @@ def _lines_not_of(conn: Connection, table: Table, key: str, ids: list[str],
     if not ids:
         return ids
     keep: set[str] = set()
-    for chunk in _chunks(ids, _IN_CHUNK):
+    for chunk in chunks(ids, IN_CHUNK):
         rows = conn.execute(select(table.c.id, table.c[key]).where(table.c.id.in_(chunk)))
         keep.update(i for i, parent in rows if parent in protected)
     return [i for i in ids if i not in keep]
 
 
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+def chunks(items: list[str], size: int) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -294,188 +290,3 @@ def reprice_lines(conn: Connection, stream: str, document_id: str, lines: list[A
             stmt = update(table).where(table.c[parent_key] == document_id, table.c.line_no == line_no)
             done += conn.execute(stmt.values(**values)).rowcount or 0
     return done
-
-
-# --------------------------------------------------------------------------- bulk load (first sync)
-
-_WIRE_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,2})?")
-
-
-def _wire_converter(kind: str, where: str) -> Callable[[Any], Any]:
-    """Wire value -> the value the replica stores, validated like protocol.decode_value does.
-
-    The bulk path of a first sync binds straight from the JSON page: no Python Decimal or datetime
-    objects are built only to be turned back into text.
-    """
-    def bad(value: Any) -> protocol.ProtocolError:
-        return protocol.ProtocolError(f"{where}: expected {kind}, got {value!r:.60}")
-
-    if kind == protocol.STR:
-        def text(value: Any) -> Any:
-            if value.__class__ is not str:
-                raise bad(value)
-            return value
-        return text
-    if kind == protocol.INT:
-        def integer(value: Any) -> Any:
-            if value.__class__ is not int or abs(value) > protocol.values.MAX_INT:
-                raise bad(value)
-            return value
-        return integer
-    if kind == protocol.BOOL:
-        def boolean(value: Any) -> Any:
-            if value.__class__ is not bool:
-                raise bad(value)
-            return 1 if value else 0
-        return boolean
-    if kind == protocol.DECIMAL:
-        match = _WIRE_DECIMAL.fullmatch
-
-        def decimal(value: Any) -> Any:
-            if value.__class__ is not str or len(value) > 40 or match(value) is None:
-                raise bad(value)
-            return value  # DecimalText keeps the exact text
-        return decimal
-    if kind == protocol.DATE:
-        def day(value: Any) -> Any:
-            try:
-                return dt.date.fromisoformat(value).isoformat()
-            except (TypeError, ValueError):
-                raise bad(value) from None
-        return day
-    if kind == protocol.DATETIME:
-        def moment(value: Any) -> Any:
-            try:
-                parsed = dt.datetime.fromisoformat(value)
-            except (TypeError, ValueError):
-                raise bad(value) from None
-            if parsed.tzinfo is None:
-                raise bad(value)
-            return parsed.astimezone(dt.UTC).isoformat(timespec="microseconds")
-        return moment
-    if kind == protocol.JSON:
-        return json_dumps
-    if kind == protocol.BYTES:
-        def blob(value: Any) -> Any:
-            try:
-                return base64.b64decode(value, validate=True)
-            except (TypeError, ValueError, binascii.Error):
-                raise bad(value) from None
-        return blob
-    raise protocol.ProtocolError(f"{where}: unknown field type {kind}")
-
-
-def _compile_bulk(stream: str, dialect: Dialect) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]:
-    """(upsert SQL, wire row -> bind tuple) for `stream`, in the compiled statement's order."""
-    stmt = _STATEMENTS.upsert(stream)
-    table = table_of(stream)
-    fields = {f.name: f for f in protocol.STREAMS[stream].fields}
-    compiled = stmt.compile(dialect=dialect, column_keys=list(fields))
-    plan: list[tuple[str | None, Any, Any, bool]] = []  # (wire name, constant, converter, nullable)
-    for name in compiled.positiontup or ():
-        f = fields.get(name)
-        if f is not None:
-            plan.append((name, None, _wire_converter(f.type, f"{stream}.{name}"), f.nullable))
-        else:
-            column = table.c[name]
-            constant = column.default.arg if column.default is not None else None
-            plan.append((None, 1 if constant is True else 0 if constant is False else constant, None, True))
-
-    def bind(row: dict[str, Any]) -> tuple[Any, ...]:
-        out = []
-        get = row.get
-        for name, constant, convert, nullable in plan:
-            if name is None:
-                out.append(constant)
-                continue
-            value = get(name)
-            if value is None:
-                if not nullable:
-                    raise protocol.ProtocolError(f"{stream}.{name}: missing")
-                out.append(None)
-            else:
-                out.append(convert(value))
-        return tuple(out)
-
-    return str(compiled), bind
-
-
-_BULK: dict[tuple[str, str], tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = {}
-
-
-def bulk_statement(stream: str, dialect: Dialect) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]:
-    key = (stream, dialect.name)
-    if key not in _BULK:
-        _BULK[key] = _compile_bulk(stream, dialect)
-    return _BULK[key]
-
-
-@dataclass(slots=True)
-class BulkPage:
-    cursor: str
-    has_more: bool
-    rows: int
-    streams: set[str]
-
-
-def apply_bulk_page(conn: Connection, doc: Any) -> tuple[BulkPage, PageOutcome]:
-    """Validate a raw first-sync page and write it in one pass (no dirty rows exist yet).
-
-    Same checks as protocol.decode_pull_page, binding each row straight from the JSON; the last
-    change of an id within the page wins; lines whose document is missing are skipped and the
-    stream marked for a fresh pull, as in apply_page.
-    """
-    if not isinstance(doc, dict):
-        raise protocol.ProtocolError("pull answer is not an object")
-    cursor, has_more, raw = doc.get("cursor"), doc.get("has_more"), doc.get("changes")
-    if not isinstance(cursor, str) or not cursor or len(cursor) > 200:
-        raise protocol.ProtocolError("pull answer has no valid cursor")
-    if not isinstance(has_more, bool):
-        raise protocol.ProtocolError("pull answer has no valid has_more")
-    if not isinstance(raw, list):
-        raise protocol.ProtocolError("pull answer has no change list")
-    reset = doc.get("reset") or []
-    if not isinstance(reset, list) or any(r not in protocol.STREAMS for r in reset):
-        raise protocol.ProtocolError("pull answer has an invalid reset list")
-    outcome = PageOutcome()
-    for stream in reset:
-        clear_stream(conn, stream)
-    latest: dict[str, dict[str, tuple[str, Any]]] = {}
-    for i, change in enumerate(raw):
-        if change.__class__ is not dict:
-            raise protocol.ProtocolError(f"change {i} is not an object")
-        stream, op, row_id = change.get("s"), change.get("op"), change.get("id")
-        if stream not in protocol.STREAMS:
-            raise protocol.ProtocolError(f"change {i}: unknown stream {stream!r:.40}")
-        if op != protocol.UPSERT and op != protocol.DELETE:
-            raise protocol.ProtocolError(f"change {i}: unknown operation {op!r:.10}")
-        if row_id.__class__ is not str or not row_id or len(row_id) > 100:
-            raise protocol.ProtocolError(f"change {i}: invalid id")
-        row = change.get("row")
-        if op == protocol.UPSERT:
-            if row.__class__ is not dict:
-                raise protocol.ProtocolError(f"{stream}: row is not an object")
-            if row.get("id") != row_id:
-                raise protocol.ProtocolError(f"change {i}: row id does not match")
-        latest.setdefault(stream, {})[row_id] = (op, row)
-    for stream in protocol.STREAM_ORDER:
-        changes = latest.get(stream)
-        if not changes:
-            continue
-        table = table_of(stream)
-        upserts = [row for op, row in changes.values() if op == protocol.UPSERT]
-        deletes = [row_id for row_id, (op, _) in changes.items() if op == protocol.DELETE]
-        if stream in LINE_PARENTS:
-            parent, key = LINE_PARENTS[stream]
-            wanted = {r.get(key) for r in upserts}
-            present = _existing_ids(conn, table_of(parent), {w for w in wanted if isinstance(w, str)})
-            if len(present) < len(wanted):
-                upserts = [r for r in upserts if r.get(key) in present]
-                outcome.orphaned_streams.add(stream)
-        for chunk in _chunks(deletes, _IN_CHUNK):
-            outcome.deleted += conn.execute(delete(table).where(table.c.id.in_(chunk))).rowcount or 0
-        if upserts:
-            sql_text, bind = bulk_statement(stream, conn.dialect)
-            conn.exec_driver_sql(sql_text, [bind(r) for r in upserts])
-            outcome.upserted += len(upserts)
-    return BulkPage(cursor, has_more, len(raw), set(latest) | set(reset)), outcome

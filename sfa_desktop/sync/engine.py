@@ -24,7 +24,7 @@ from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
 from sfa_desktop.local_db.errors import ReplicaError, ReplicaFullError
 from sfa_desktop.local_db.models import LINE_PARENTS, has_dirty, line_streams_of, table_of
-from sfa_desktop.sync import answers, apply, conflicts, outbox, protocol, state
+from sfa_desktop.sync import answers, apply, bulk_load, conflicts, outbox, protocol, state
 from sfa_desktop.sync.errors import (
     AuthenticationRequiredError,
     DeviceRevokedError,
@@ -334,7 +334,7 @@ class SyncEngine:
                         with session.begin_nested():  # a bad page goes alone: the pages before it stay
                             conn = session.connection()
                             try:
-                                page, outcome = apply.apply_bulk_page(conn, doc)
+                                page, outcome = bulk_load.apply_bulk_page(conn, doc)
                             except protocol.ProtocolError as error:
                                 raise ProtocolViolationError(str(error)) from error
                             state.write_cursor(conn, page.cursor)

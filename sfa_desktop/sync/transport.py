@@ -198,12 +198,12 @@ class Transport:
             page = protocol.decode_pull_page(doc)
         except protocol.ProtocolError as error:
             raise ProtocolViolationError(str(error)) from error
-        extra = {k: v for k, v in doc.items() if k not in ("cursor", "has_more", "changes", "reset")}
+        extra = {k: v for k, v in doc.items() if k not in ("cursor", "has_more", "changes", "reset", "tables")}
         return page, extra
 
     def pull_raw(self, *, cursor: str | None, limit: int = protocol.DEFAULT_PAGE_SIZE) -> tuple[Any, dict[str, Any]]:
         """One page as parsed JSON, not yet validated: a first sync validates and binds it in one pass
-        (sync.apply.apply_bulk_page)."""
+        (sync.bulk_load.apply_bulk_page)."""
         if not 1 <= limit <= protocol.MAX_PAGE_SIZE:
             raise ValueError(f"page size must be 1..{protocol.MAX_PAGE_SIZE}")
         params: dict[str, Any] = {"limit": limit}
@@ -212,7 +212,7 @@ class Transport:
         doc = self._call("GET", "/sync/pull", params=params)
         if not isinstance(doc, dict):
             raise ProtocolViolationError("pull answer is not an object")
-        extra = {k: v for k, v in doc.items() if k not in ("cursor", "has_more", "changes", "reset")}
+        extra = {k: v for k, v in doc.items() if k not in ("cursor", "has_more", "changes", "reset", "tables")}
         return doc, extra
 
     def checksums(self, *, streams: Sequence[str] | None = None) -> dict[str, StreamChecksum]:

@@ -17,7 +17,7 @@ def main() -> int:
     point = sys.argv[1]
     argv = sys.argv[sys.argv.index("--") + 1:]
     from sfa_desktop.commands import sync as cli
-    from sfa_desktop.sync import answers, apply, engine
+    from sfa_desktop.sync import answers, apply, bulk_load, engine
 
     if point == "apply":
         pages = 0
@@ -33,7 +33,7 @@ def main() -> int:
             return apply_then_die
 
         engine.apply.apply_page = dying(apply.apply_page)  # type: ignore[attr-defined]
-        engine.apply.apply_bulk_page = dying(apply.apply_bulk_page)  # type: ignore[attr-defined]
+        engine.bulk_load.apply_bulk_page = dying(bulk_load.apply_bulk_page)  # type: ignore[attr-defined]
     elif point == "answer":
         real_record = answers.record_result
 

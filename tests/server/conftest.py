@@ -323,7 +323,7 @@ class Api:
             r = self.get("/sync/pull", params={"cursor": cursor, "limit": limit})
             assert r.status_code == 200, r.text
             page = r.json()
-            changes += page["changes"]
+            changes += p.wire_changes(page)
             cursor = page["cursor"]
             if not page["has_more"]:
                 return cursor, changes

@@ -18,7 +18,7 @@ def _pull_streams(
         assert r.status_code == 200, r.text
         page = r.json()
         p.decode_pull_page(page)
-        changes += page["changes"]
+        changes += p.wire_changes(page)
         cursor = page["cursor"]
         if not page["has_more"]:
             return cursor, changes
@@ -50,7 +50,7 @@ def test_unknown_or_empty_streams(env: Env) -> None:
     assert anna.get("/sync/pull", params={"streams": "x" * 1001}).status_code == 422
     # empty or only commas = every stream
     full = anna.get("/sync/pull", params={"streams": " , ", "limit": p.MAX_PAGE_SIZE}).json()
-    assert len({c["s"] for c in full["changes"]}) > 5
+    assert len({c["s"] for c in p.wire_changes(full)}) > 5
     anna.close()
 
 

@@ -101,12 +101,12 @@ def test_cursor_below_the_horizon_resyncs_and_above_it_goes_on(env: Env) -> None
     first = anna.get("/sync/pull", params={"cursor": old_cursor, "limit": 5}).json()
     assert first["reset"] == list(p.STREAMS)
     assert first["has_more"] is True and "remaining" in first
-    cursor, changes = first["cursor"], list(first["changes"])
+    cursor, changes = first["cursor"], p.wire_changes(first)
     assert cursor_horizon(cursor) == horizon  # walking below the horizon: marked as a resync
     while True:  # the following pages go on without resetting again
         page = anna.get("/sync/pull", params={"cursor": cursor, "limit": 5}).json()
         assert page["reset"] == []
-        changes += page["changes"]
+        changes += p.wire_changes(page)
         cursor = page["cursor"]
         if not page["has_more"]:
             break
@@ -123,7 +123,7 @@ def test_cursor_below_the_horizon_resyncs_and_above_it_goes_on(env: Env) -> None
         _c, inc = anna.pull_all(start)
         assert _ids(inc, "products") == {"prod-2"}
         page = anna.get("/sync/pull", params={"cursor": start}).json()
-        assert page["reset"] == [] and {c["id"] for c in page["changes"]} == {"prod-2"}
+        assert page["reset"] == [] and {c["id"] for c in p.wire_changes(page)} == {"prod-2"}
 
     # a resync cursor handed out under an older horizon resyncs again once history moves on
     stale = first["cursor"]
@@ -139,7 +139,7 @@ def test_cursor_below_the_horizon_resyncs_and_above_it_goes_on(env: Env) -> None
     # a from-scratch pull restricted to some streams resets only those
     stream_reset = anna.get("/sync/pull", params={"cursor": stale, "streams": "products"}).json()
     assert stream_reset["reset"] == ["products"]
-    assert _ids(stream_reset["changes"], "products") == set(env.world.products)
+    assert _ids(p.wire_changes(stream_reset), "products") == set(env.world.products)
     anna.close()
 
 

@@ -25,7 +25,8 @@ class PullPage:
     """GET {API_PREFIX}/sync/pull?cursor=..&limit=.. answer.
 
     Wire: {"cursor": str, "has_more": bool, "reset": [stream...], "changes": [
-    {"s": stream, "op": "u"|"d", "id": str, "row": {...}}]}.
+    {"s": stream, "op": "u"|"d", "id": str, "row": {...}}], "tables": [WireTable...]}; `tables`
+    (optional) carries a snapshot's rows, applied before `changes`.
     `reset` lists streams the client must empty before applying (full resync of a
     stream, e.g. when the cursor is older than the server keeps history).
     """
@@ -43,6 +44,99 @@ def encode_change(stream: str, op: str, row_id: str, row: Mapping[str, Any] | No
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class WireChange:
+    """A change as the wire brought it: checked in shape, its row not yet decoded."""
+
+    stream: str
+    op: str
+    id: str
+    row: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class WireTable:
+    """A block of a snapshot page: rows of one stream as arrays of wire values in `fields` order.
+
+    Wire: {"s": stream, "fields": [name...], "rows": [[value...]...]}. The rows are upserts; the
+    snapshot of a first sync comes this way (no field names repeated per row, and the client
+    checks and binds a column at a time)."""
+
+    stream: str
+    fields: tuple[str, ...]
+    rows: list[Any]
+
+
+MAX_TABLE_FIELDS = 200
+
+
+def read_changes(doc: Mapping[str, Any]) -> list[WireChange]:
+    raw_changes = doc.get("changes")
+    if not isinstance(raw_changes, list):
+        raise ProtocolError("pull answer has no change list")
+    out = []
+    for i, c in enumerate(raw_changes):
+        if c.__class__ is not dict:
+            raise ProtocolError(f"change {i} is not an object")
+        stream, op, row_id = c.get("s"), c.get("op"), c.get("id")
+        if stream not in STREAMS:
+            raise ProtocolError(f"change {i}: unknown stream {stream!r:.40}")
+        if op != UPSERT and op != DELETE:
+            raise ProtocolError(f"change {i}: unknown operation {op!r:.10}")
+        if row_id.__class__ is not str or not row_id or len(row_id) > 100:
+            raise ProtocolError(f"change {i}: invalid id")
+        row = None
+        if op == UPSERT:
+            row = c.get("row")
+            if row.__class__ is not dict:
+                raise ProtocolError(f"{stream}: row is not an object")
+            if row.get("id") != row_id:
+                raise ProtocolError(f"change {i}: row id does not match")
+        out.append(WireChange(stream, op, row_id, row))
+    return out
+
+
+def read_tables(doc: Mapping[str, Any]) -> list[WireTable]:
+    """The page's snapshot blocks, checked in shape (their values are checked where they are used)."""
+    raw = doc.get("tables", [])
+    if not isinstance(raw, list):
+        raise ProtocolError("pull answer has an invalid table list")
+    out = []
+    for i, block in enumerate(raw):
+        if block.__class__ is not dict:
+            raise ProtocolError(f"table {i} is not an object")
+        stream, fields, rows = block.get("s"), block.get("fields"), block.get("rows")
+        if stream not in STREAMS:
+            raise ProtocolError(f"table {i}: unknown stream {stream!r:.40}")
+        if (not isinstance(fields, list) or not 0 < len(fields) <= MAX_TABLE_FIELDS
+                or any(f.__class__ is not str for f in fields) or len(set(fields)) != len(fields)
+                or "id" not in fields):
+            raise ProtocolError(f"table {i}: invalid field list")
+        if not isinstance(rows, list):
+            raise ProtocolError(f"table {i}: rows are not a list")
+        out.append(WireTable(stream, tuple(fields), rows))
+    return out
+
+
+def table_rows(table: WireTable) -> list[dict[str, Any]]:
+    """A block's rows as wire row objects (not yet decoded)."""
+    width = len(table.fields)
+    out = []
+    for j, values in enumerate(table.rows):
+        if values.__class__ is not list or len(values) != width:
+            raise ProtocolError(f"{table.stream}: row {j} is not an array of {width} values")
+        out.append(dict(zip(table.fields, values, strict=True)))
+    return out
+
+
+def wire_changes(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every change of a raw page as wire change objects, its snapshot blocks included (for tools
+    and tests that read pages as JSON)."""
+    out = [{"s": t.stream, "op": UPSERT, "id": row["id"], "row": row}
+           for t in read_tables(doc) for row in table_rows(t)]
+    return out + list(doc.get("changes") or [])
+
+
 def decode_pull_page(doc: Any) -> PullPage:
     if not isinstance(doc, dict):
         raise ProtocolError("pull answer is not an object")
@@ -51,29 +145,16 @@ def decode_pull_page(doc: Any) -> PullPage:
         raise ProtocolError("pull answer has no valid cursor")
     if not isinstance(has_more, bool):
         raise ProtocolError("pull answer has no valid has_more")
-    raw_changes = doc.get("changes")
-    if not isinstance(raw_changes, list):
-        raise ProtocolError("pull answer has no change list")
     reset = doc.get("reset") or []
     if not isinstance(reset, list) or any(r not in STREAMS for r in reset):
         raise ProtocolError("pull answer has an invalid reset list")
     changes = []
-    for i, c in enumerate(raw_changes):
-        if not isinstance(c, dict):
-            raise ProtocolError(f"change {i} is not an object")
-        stream, op, row_id = c.get("s"), c.get("op"), c.get("id")
-        if stream not in STREAMS:
-            raise ProtocolError(f"change {i}: unknown stream {stream!r:.40}")
-        if op not in (UPSERT, DELETE):
-            raise ProtocolError(f"change {i}: unknown operation {op!r:.10}")
-        if not isinstance(row_id, str) or not row_id or len(row_id) > 100:
-            raise ProtocolError(f"change {i}: invalid id")
-        row = None
-        if op == UPSERT:
-            row = decode_row(stream, c.get("row"))
-            if row["id"] != row_id:
-                raise ProtocolError(f"change {i}: row id does not match")
-        changes.append(Change(stream, op, row_id, row))
+    for table in read_tables(doc):  # the snapshot's rows come before the feed's changes
+        for row in table_rows(table):
+            decoded = decode_row(table.stream, row)
+            if not isinstance(decoded["id"], str) or not decoded["id"] or len(decoded["id"]) > 100:
+                raise ProtocolError(f"{table.stream}: invalid id")
+            changes.append(Change(table.stream, UPSERT, decoded["id"], decoded))
+    for c in read_changes(doc):
+        changes.append(Change(c.stream, c.op, c.id, decode_row(c.stream, c.row) if c.op == UPSERT else None))
     return PullPage(cursor, has_more, changes, tuple(reset))
-
-

@@ -14,6 +14,7 @@ from sfa_desktop.sync.protocol.values import (
     DECIMAL,
     INT,
     MAX_EXPONENT,
+    MAX_INT,
     STR,
     Field,
     ProtocolError,
@@ -186,7 +187,7 @@ def decode_row(stream: str, row: Any) -> dict[str, Any]:
         elif kind == DECIMAL:
             v = _server_decimal(v, where)
         elif kind == INT:
-            if v.__class__ is not int:
+            if v.__class__ is not int or not -MAX_INT <= v <= MAX_INT:
                 v = decode_value(kind, v, where)
         elif kind == BOOL:
             if v.__class__ is not bool:
