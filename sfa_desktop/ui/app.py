@@ -67,7 +67,8 @@ def apply_language(app: QApplication, lang: str) -> None:
 
 
 def make_session(preferences: Preferences, **kw) -> AgentSession:
-    session = AgentSession(preferences.replica_path, server_url=preferences.server_url or None, **kw)
+    session = AgentSession(preferences.replica_path, server_url=preferences.server_url or None,
+                           username=preferences.username or None, **kw)
     # The customer pyramid follows what each sync brought (operations/pyramid.py).
     session.after_sync.append(lambda s, changes: refresh_if_stale(s, changes=changes))
     return session
@@ -137,6 +138,7 @@ class Shell(QObject):
 
     def _signed_in(self, dialog: FirstRunDialog) -> None:
         self.preferences.server_url = self.session.server_url or dialog.server.text().strip()
+        self.preferences.username = self.session.username or dialog.username.text().strip()
         self.preferences.save()
         self.revoked_marker.unlink(missing_ok=True)
 

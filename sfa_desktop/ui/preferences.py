@@ -39,6 +39,7 @@ class Preferences:
     autolock_minutes: int = DEFAULT_AUTOLOCK_MINUTES  # 0 = never
     sync_minutes: int = DEFAULT_SYNC_MINUTES  # 0 = only by hand
     server_url: str = ""
+    username: str = ""  # who signed in on this computer (to rebuild damaged data)
     log_dir: str = ""  # "" = the per-user log folder
 
     @property
@@ -69,6 +70,7 @@ class Preferences:
         prefs.sync_minutes = _int(store.value("sync_minutes"), DEFAULT_SYNC_MINUTES)
         prefs.server_url = str(store.value("server_url", "") or "")
         prefs.log_dir = str(store.value("log_dir", "") or "")
+        prefs.username = str(store.value("username", "") or "")
         return prefs
 
     def save(self) -> None:
@@ -79,6 +81,7 @@ class Preferences:
         store.setValue("sync_minutes", int(self.sync_minutes))
         store.setValue("server_url", self.server_url)
         store.setValue("log_dir", self.log_dir)
+        store.setValue("username", self.username)
         store.sync()
 
 

@@ -149,7 +149,6 @@ class GlobalSearch(QDialog):
     def open_search(self) -> None:
         self.field.selectAll()
         self.show()
-        self.raise_()
         self.activateWindow()
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
 

@@ -57,7 +57,7 @@ def sign_in_and_sync(preferences: Preferences, server: LiveServer, username: str
     session = make_session(preferences, keystore=keystore, transport_factory=FAST, device_name="test pc")
     session.sign_in_first_time(server_url=server.url, username=username, password=password_of(username))
     session.sync()
-    preferences.server_url = server.url
+    preferences.server_url, preferences.username = server.url, username
     preferences.save()
     session.close()
 
