@@ -118,9 +118,9 @@ class OutboxPanel(QWidget):
         self.model.loaded.connect(self._loaded)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._selection())
         self.model.dataChanged.connect(lambda *_a: self._selection())
-        ctx.bridge.outbox_changed.connect(lambda _n: self.model.reload())
-        ctx.bridge.sync_finished.connect(lambda _r: self.model.reload())
-        ctx.bridge.unlocked.connect(self.model.reload)
+        ctx.bridge.outbox_changed.connect(lambda _n: self.model.refresh())
+        ctx.bridge.sync_finished.connect(lambda _r: self.model.refresh())
+        ctx.bridge.unlocked.connect(self.model.refresh)
 
     def _loaded(self, count: int) -> None:
         self.view.setVisible(count > 0)
@@ -141,7 +141,8 @@ class OutboxPanel(QWidget):
             return
         self.retry.setEnabled(False)
         ReplicaOp(self, lambda agent: agent.write(lambda s: retry_command(s, command_id=row.id))) \
-            .success(lambda _c: self.ctx.show_message(_("The change will be sent at the next sync."))) \
+            .success(lambda _c: (self.model.refresh(),
+                                 self.ctx.show_message(_("The change will be sent at the next sync.")))) \
             .failure(lambda error: self.banner.show_message(error_text(error), "error")).run(self.ctx.runner)
 
 
@@ -197,9 +198,9 @@ class ConflictPanel(QWidget):
         self.model.loaded.connect(self._loaded)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self.show_selected())
         self.model.dataChanged.connect(lambda *_a: self.show_selected())
-        ctx.bridge.conflicts_changed.connect(lambda _n: self.model.reload())
-        ctx.bridge.sync_finished.connect(lambda _r: self.model.reload())
-        ctx.bridge.unlocked.connect(self.model.reload)
+        ctx.bridge.conflicts_changed.connect(lambda _n: self.model.refresh())
+        ctx.bridge.sync_finished.connect(lambda _r: self.model.refresh())
+        ctx.bridge.unlocked.connect(self.model.refresh)
 
     def _loaded(self, count: int) -> None:
         self.split.setVisible(count > 0)
@@ -274,9 +275,9 @@ class UpdatesPanel(QWidget):
         layout.addLayout(buttons)
         self.model.loaded.connect(lambda n: (self.view.setVisible(n > 0), self.empty.setVisible(n == 0)))
         ctx.bridge.streams_changed.connect(self.model.on_changes)
-        ctx.bridge.decisions_arrived.connect(lambda _d: self.model.reload())
-        ctx.bridge.sync_finished.connect(lambda _r: self.model.reload())
-        ctx.bridge.unlocked.connect(self.model.reload)
+        ctx.bridge.decisions_arrived.connect(lambda _d: self.model.refresh())
+        ctx.bridge.sync_finished.connect(lambda _r: self.model.refresh())
+        ctx.bridge.unlocked.connect(self.model.refresh)
 
     def open_update(self, index) -> None:
         row = self.model.record(index.row()) if index.isValid() else None
@@ -287,4 +288,4 @@ class UpdatesPanel(QWidget):
         from sfa_desktop.operations.updates import mark_updates_seen
 
         ReplicaOp(self, lambda agent: agent.write(lambda s: mark_updates_seen(s))) \
-            .success(lambda _c: self.model.reload()).run(self.ctx.runner)
+            .success(lambda _c: self.model.refresh()).run(self.ctx.runner)
