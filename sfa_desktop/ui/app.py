@@ -172,7 +172,8 @@ class Shell(QObject):
             .failure(lambda _error: self.ask_password()).run(self.runner)
 
     def ask_password(self) -> None:
-        dialog = PasswordDialog(self.runner, title=_("Open your data"), action=_("Open"), lane=ReplicaOp,
+        dialog = PasswordDialog(self.runner, title=_("Open your data"), action=_("Open"), give_up=_("Quit"),
+                                lane=ReplicaOp,
                                 text=_("Your data on this computer is locked. Enter your password to open it; "
                                        "no connection is needed."),
                                 work=lambda agent, password: agent.unlock(password), object_name="unlockDialog")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from sfa_desktop.i18n import _, error_text, tr
 from sfa_desktop.ui.background import ReplicaOp, Runner
@@ -62,7 +62,7 @@ class LockOverlay(QWidget):
         self.setBackgroundRole(QPalette.ColorRole.Window)
         panel = QFrame(self)
         panel.setFrameShape(QFrame.Shape.StyledPanel)
-        panel.setMaximumWidth(460)
+        panel.setFixedWidth(460)
         title = QLabel(_("SFA Desktop is locked"), panel)
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -86,9 +86,14 @@ class LockOverlay(QWidget):
         box = QVBoxLayout(panel)
         for widget in (title, self.user, self.text, self.banner, self.password, self.button):
             box.addWidget(widget)
+        # no alignment flag on the panel: with one, its word-wrapped text would get one line's height
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(panel)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(2)
         self.setTabOrder(self.password, self.button)
         self.hide()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -82,6 +81,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("sectionList")
         self.nav.setAccessibleName(_("Sections"))
         self.nav.setMaximumWidth(220)
+        self.nav.setSpacing(3)
         for section in SECTIONS:
             item = QListWidgetItem(_(section.title))
             item.setData(Qt.ItemDataRole.UserRole, section.key)
@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
     def _icon(self, name: str):
         from PySide6.QtGui import QIcon
 
-        return QIcon.fromTheme(name, self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogListView))
+        return QIcon.fromTheme(name)  # the desktop's own icons; none where the theme has none
 
     def _actions(self) -> None:
         menu = self.menuBar().addMenu(_("&File"))

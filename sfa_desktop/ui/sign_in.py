@@ -151,6 +151,7 @@ class FirstRunDialog(QDialog):
             problem = _("Enter your password.")
         if problem:
             self.banner.show_message(problem, "error")
+            self.adjustSize()
             return
         self.banner.hide()
         self._set_busy(True)
@@ -172,6 +173,7 @@ class FirstRunDialog(QDialog):
     def _refused(self, error: BaseException) -> None:
         self.last_error = error
         self.banner.show_message(error_text(error), "error")
+        self.adjustSize()
         self.password.clear()
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -224,7 +226,7 @@ class PasswordDialog(QDialog):
     open, with the refusal in place, until it succeeds or the agent gives up."""
 
     def __init__(self, runner: Runner, *, title: str, text: str, work, lane=NetworkOp, action: str = "",
-                 object_name: str = "passwordDialog", parent: QWidget | None = None) -> None:
+                 give_up: str = "", object_name: str = "passwordDialog", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner, self.work, self.lane = runner, work, lane
         self.setObjectName(object_name)
@@ -242,7 +244,7 @@ class PasswordDialog(QDialog):
         self.ok: QPushButton = buttons.addButton(action or _("Sign in"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("passwordOk")
         self.ok.setDefault(True)
-        later = buttons.addButton(_("Not now"), QDialogButtonBox.ButtonRole.RejectRole)
+        later = buttons.addButton(give_up or _("Not now"), QDialogButtonBox.ButtonRole.RejectRole)
         self.ok.clicked.connect(self.submit)
         later.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -275,6 +277,7 @@ class PasswordDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.banner.show_message(error_text(error), "error")
+        self.adjustSize()
         self.password.clear()
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 

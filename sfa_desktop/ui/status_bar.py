@@ -34,6 +34,7 @@ class SyncStatusBar(QStatusBar):
         self.conflicts.setFlat(True)
         self.conflicts.clicked.connect(self.conflicts_clicked)
         for widget in (self.connection, self.waiting, self.last_sync, self.conflicts):
+            widget.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(widget)
         self.online, self.syncing = True, False
         self.last_success: dt.datetime | None = None

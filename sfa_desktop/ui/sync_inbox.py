@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from sfa_desktop.domain.lifecycle import status_label
 from sfa_desktop.domain.messages import FIELD_LABELS, Message
-from sfa_desktop.i18n import _, error_text, number, render
+from sfa_desktop.i18n import N_, _, error_text, number, render
 from sfa_desktop.operations import resolve_conflict, retry_command
 from sfa_desktop.operations.read.sync import (
     conflict_ids,
@@ -62,21 +62,53 @@ def table(model: IdTableModel, name: str, accessible: str, parent: QWidget) -> Q
 
 
 def value_text(value: Any) -> str:
-    """A conflict's value for reading: one field per line, with the fields' names in the agent's words."""
-    if value is None or value == {}:
+    """A conflict's value for reading: the fields the agent knows (no internal ids, nothing empty), one a
+    line, with their names in the agent's words; a document's lines one a line, briefly."""
+    if value is None or value == {} or value == []:
         return "—"
     if isinstance(value, dict):
         lines = []
         for key, item in value.items():
-            label = _(FIELD_LABELS.get(str(key), str(key)))
-            lines.append(f"{label}: {value_text(item) if isinstance(item, dict | list) else _scalar(item)}")
-        return "\n".join(lines)
+            if _internal(str(key)) or item in (None, "", [], {}):
+                continue
+            label = _label(str(key))
+            if isinstance(item, list) and all(isinstance(i, dict) for i in item):
+                lines.append(f"{label}:")
+                lines.extend("  • " + _brief(i) for i in item)
+            elif isinstance(item, dict):
+                lines.append(f"{label}: {_brief(item)}")
+            else:
+                lines.append(f"{label}: {_scalar(item)}")
+        return "\n".join(lines) or "—"
     if isinstance(value, list):
-        return "\n".join(value_text(v) for v in value)
+        return "\n".join(_brief(v) if isinstance(v, dict) else _scalar(v) for v in value)
     return _scalar(value)
 
 
+#: Names of a command's fields that are not customer fields (those are in FIELD_LABELS).
+COMMAND_FIELDS = {"number": N_("Number"), "lines": N_("Lines"), "quantity": N_("Quantity"),
+                  "discount": N_("Discount"), "expected": N_("Expected"), "grand_total": N_("Total"),
+                  "unit_prices": N_("Unit prices"), "unit_price": N_("Unit price"), "sku": N_("Code"),
+                  "document_discount": N_("Document discount"), "reason": N_("Reason"), "status": N_("Status"),
+                  "subject": N_("Subject"), "title": N_("Title"), "stage": N_("Stage"), "amount": N_("Amount")}
+
+
+def _label(key: str) -> str:
+    return _(FIELD_LABELS.get(key) or COMMAND_FIELDS.get(key) or key.replace("_", " "))
+
+
+def _internal(key: str) -> bool:
+    return key == "id" or key.endswith("_id") or key.endswith("_ids")
+
+
+def _brief(item: dict) -> str:
+    return ", ".join(f"{_label(str(k))} {_scalar(v)}"
+                     for k, v in item.items() if not _internal(str(k)) and v not in (None, "", [], {}))
+
+
 def _scalar(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_scalar(v) for v in value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int | float):
@@ -91,11 +123,11 @@ class OutboxPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("outboxPanel")
-        columns = [Column("about", "What", display=lambda r: _msg(r.about)),
-                   Column("status", "Status", display=lambda r: _msg(status_label("outbox_status", r.status))),
-                   Column("last_error", "Reason", display=lambda r: _msg(r.last_error),
+        columns = [Column("about", N_("What"), display=lambda r: _msg(r.about)),
+                   Column("status", N_("Status"), display=lambda r: _msg(status_label("outbox_status", r.status))),
+                   Column("last_error", N_("Reason"), display=lambda r: _msg(r.last_error),
                           tooltip=lambda r: _msg(r.last_error) or None),
-                   Column("created_at", "Queued", kind="ago")]
+                   Column("created_at", N_("Queued"), kind="ago")]
         self.model = IdTableModel(ctx.runner, columns, ids=lambda s, **_k: outbox_ids(s), rows=outbox_rows,
                                   streams=(), parent=self)
         self.view = table(self.model, "outboxTable", _("Changes waiting to be sent"), self)
@@ -155,9 +187,9 @@ class ConflictPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("conflictPanel")
-        columns = [Column("title", "Conflict", display=lambda r: _msg(r.title)),
-                   Column("about", "About", display=lambda r: _msg(r.about)),
-                   Column("created_at", "Since", kind="ago")]
+        columns = [Column("title", N_("Conflict"), display=lambda r: _msg(r.title)),
+                   Column("about", N_("About"), display=lambda r: _msg(r.about)),
+                   Column("created_at", N_("Since"), kind="ago")]
         self.model = IdTableModel(ctx.runner, columns, ids=lambda s, **_k: conflict_ids(s), rows=conflict_rows,
                                   streams=(), parent=self)
         self.view = table(self.model, "conflictTable", _("Conflicts to settle"), self)
@@ -255,8 +287,9 @@ class UpdatesPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("updatesPanel")
-        columns = [Column("message", "Update", display=lambda r: _msg(r.message) if r.seen else "● " + _msg(r.message)),
-                   Column("at", "When", kind="ago")]
+        columns = [Column("message", N_("Update"),
+                          display=lambda r: _msg(r.message) if r.seen else "● " + _msg(r.message)),
+                   Column("at", N_("When"), kind="ago")]
         self.model = IdTableModel(ctx.runner, columns, ids=lambda s, **_k: update_ids(s), rows=update_rows,
                                   streams=("updates",), parent=self)
         self.view = table(self.model, "updatesTable", _("Updates since you last looked"), self)

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from integration.conftest import NO_KEYRING, free_port
-from shell_support import make_shell, password_of, prefs  # noqa: F401
+from shell_support import make_shell, password_of, prefs
 
 from sfa_desktop.domain.messages import Message
 from sfa_desktop.i18n import render

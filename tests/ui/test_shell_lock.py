@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
-from shell_support import (  # noqa: F401
+from shell_support import (
     locked_prefs,
     make_shell,
     open_shell,
@@ -24,7 +24,7 @@ from sfa_desktop.local_db import keys
 from sfa_desktop.session import SessionState
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "local_db"))
-from helpers import SecureMemoryKeyring  # noqa: E402  (the unit tests' stand-in for an OS keyring)
+from helpers import SecureMemoryKeyring
 
 
 def test_unlock_with_the_password_after_a_wrong_one(locked_prefs, make_shell, qtbot):

@@ -9,7 +9,7 @@ import types
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
-from shell_support import locked_prefs, make_shell, open_shell, prefs  # noqa: F401
+from shell_support import locked_prefs, make_shell, open_shell, prefs
 
 from sfa_desktop.ui.background import ReplicaOp
 from sfa_desktop.ui.main_window import LaterPage

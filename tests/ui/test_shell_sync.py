@@ -9,7 +9,7 @@ from pathlib import Path
 from integration.helpers import place_order, server_session, some_customer_and_products
 from integration.test_lifecycle import admin
 from PySide6.QtCore import Qt
-from shell_support import locked_prefs, make_shell, open_shell, password_of, prefs  # noqa: F401
+from shell_support import locked_prefs, make_shell, open_shell, password_of, prefs
 from sqlalchemy import update
 
 from sfa_desktop.i18n import render
