@@ -66,3 +66,50 @@ class InlineMessage(QLabel):
 
     def clear_text(self) -> None:
         self.show_text("")
+
+
+def fit_columns(view, *stretch: int) -> None:  # type: ignore[no-untyped-def]
+    """Columns as wide as their contents, the `stretch` ones sharing what is left (their text elided):
+    a short table beside others never needs a horizontal scroll bar."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHeaderView
+
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in range(view.model().columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column in stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+
+def name_buttons(buttons) -> None:  # type: ignore[no-untyped-def]
+    """Save / Cancel in the app's language (Qt's own words are not translated here)."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from sfa_desktop.i18n import _
+
+    for which, text in ((QDialogButtonBox.StandardButton.Save, _("&Save")),
+                        (QDialogButtonBox.StandardButton.Cancel, _("Cancel"))):
+        button = buttons.button(which)
+        if button is not None:
+            button.setText(text)
+
+
+def date_format(with_time: bool) -> str:
+    """The editors' display format, as i18n writes dates (dd/MM/yyyy in Italian, 2 Dec 2026 in English)."""
+    from sfa_desktop import i18n
+
+    base = "dd/MM/yyyy" if i18n.language() == "it" else "d MMM yyyy"
+    return base + " HH:mm" if with_time else base
+
+
+def localize_date_edit(edit, *, with_time: bool) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QLocale
+
+    from sfa_desktop import i18n
+
+    it = i18n.language() == "it"
+    edit.setLocale(QLocale(QLocale.Language.Italian if it else QLocale.Language.English,
+                           QLocale.Country.Italy if it else QLocale.Country.UnitedKingdom))
+    edit.setDisplayFormat(date_format(with_time))

@@ -32,7 +32,7 @@ from sfa_desktop.operations.read.agenda import AgendaItem
 from sfa_desktop.ui.background import ReplicaOp
 from sfa_desktop.ui.context import AppContext
 from sfa_desktop.ui.customer_picker import CustomerPicker
-from sfa_desktop.ui.look import InlineMessage
+from sfa_desktop.ui.look import InlineMessage, localize_date_edit, name_buttons
 
 #: Kinds offered in the plan dialog, the usual ones first.
 PLAN_KINDS = (ActivityKind.VISIT, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL,
@@ -77,6 +77,7 @@ class _Dialog(QDialog):
         self.message = InlineMessage(self, object_name="dialogMessage")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
+        name_buttons(self.buttons)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
@@ -133,6 +134,7 @@ class PlanDialog(_Dialog):
         self.when.setObjectName("whenEdit")
         self.when.setAccessibleName(_("When"))
         self.when.setCalendarPopup(True)
+        localize_date_edit(self.when, with_time=True)
         self.duration = _duration()
         self.duration.setObjectName("durationSpin")
         self.duration.setAccessibleName(_("Duration"))
@@ -216,6 +218,7 @@ class OutcomeDialog(_Dialog):
         self.done_at = QDateTimeEdit(to_qt(item.done_at or min(item.occurred_at, now)))
         self.done_at.setObjectName("doneAtEdit")
         self.done_at.setAccessibleName(_("Done at"))
+        localize_date_edit(self.done_at, with_time=True)
         self.duration = _duration()
         self.duration.setObjectName("durationSpin")
         self.duration.setAccessibleName(_("Duration"))
@@ -232,6 +235,7 @@ class OutcomeDialog(_Dialog):
         self.next_at.setObjectName("nextAtEdit")
         self.next_at.setAccessibleName(_("Next action's date"))
         self.next_at.setCalendarPopup(True)
+        localize_date_edit(self.next_at, with_time=True)
         self.next_at.setEnabled(bool(self.next_action.text()))
         self.next_kind.setEnabled(bool(self.next_action.text()))
         self.next_action.textChanged.connect(lambda text: (self.next_at.setEnabled(bool(text.strip())),

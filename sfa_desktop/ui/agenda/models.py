@@ -47,7 +47,7 @@ def state_text(item: AgendaItem) -> str:
     words = {ActivityState.PLANNED: _("planned"), ActivityState.OVERDUE: _("overdue"), ActivityState.DONE: _("done")}
     text = words[item.state]
     if item.unsent:
-        text += " · " + _("not sent yet")
+        text += " · " + _("waiting to be sent")
     return text
 
 

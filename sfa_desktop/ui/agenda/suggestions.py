@@ -10,6 +10,7 @@ from sfa_desktop import i18n
 from sfa_desktop.i18n import N_, _
 from sfa_desktop.operations.read.agenda import AgendaWeek, SlippingCustomer, WaitingQuote
 from sfa_desktop.ui.agenda.models import overdue_model
+from sfa_desktop.ui.look import fit_columns
 from sfa_desktop.ui.rows_model import RowsModel
 from sfa_desktop.ui.table_model import Column
 
@@ -71,6 +72,9 @@ class SuggestionsPanel(QWidget):
         self.overdue_view = _table("overdueList", _("Follow-ups overdue"), self.overdue)
         self.slipping_view = _table("slippingList", _("Customers whose purchases slipped"), self.slipping)
         self.waiting_view = _table("waitingQuotesList", _("Quotes waiting for an answer"), self.waiting)
+        fit_columns(self.overdue_view, 1, 2)
+        fit_columns(self.slipping_view, 0)
+        fit_columns(self.waiting_view, 1)
         self.overdue_title, self.slipping_title, self.waiting_title = QLabel(), QLabel(), QLabel()
         self.plan_visit = QPushButton(_("Plan a &visit"))
         self.plan_visit.setObjectName("planVisitButton")
@@ -115,8 +119,6 @@ class SuggestionsPanel(QWidget):
                                     else _("<b>&Purchases slipped</b>: no customer is late on its rhythm."))
         self.waiting_title.setText(i18n.tr("<b>Quotes &waiting</b> ({n})", n=len(waiting)) if waiting
                                    else _("<b>Quotes &waiting</b>: no quote sent waits for an answer."))
-        for view in (self.overdue_view, self.slipping_view, self.waiting_view):
-            view.resizeColumnsToContents()
         self.plan_visit.setEnabled(bool(slipping))
         self.plan_call.setEnabled(bool(waiting))
         self.open_quote.setEnabled(bool(waiting))

@@ -6,12 +6,13 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from sfa_desktop import i18n
 from sfa_desktop.i18n import _
 from sfa_desktop.operations.read.deals import DealDetail
 from sfa_desktop.ui.deals.models import HISTORY_COLUMNS, QUOTE_COLUMNS, stage_text
+from sfa_desktop.ui.look import fit_columns
 from sfa_desktop.ui.rows_model import RowsModel
 
 
@@ -48,6 +49,8 @@ class DealDetailPanel(QWidget):
         self.quotes = RowsModel(QUOTE_COLUMNS, row_id=lambda q: q.quote_id, parent=self)
         self.history_view = _table("dealHistory", _("Stage history"), self.history)
         self.quotes_view = _table("dealQuotes", _("The deal's quotes"), self.quotes)
+        fit_columns(self.history_view, 3)
+        fit_columns(self.quotes_view, 0)
         self.quotes_view.activated.connect(self._open_quote)
         self.quotes_view.clicked.connect(self._open_quote)
         history_title, quotes_title = QLabel(_("<b>&History</b>")), QLabel(_("<b>&Quotes</b> (Enter opens one)"))
@@ -55,14 +58,20 @@ class DealDetailPanel(QWidget):
         quotes_title.setBuddy(self.quotes_view)
         self.no_quotes = QLabel(_("No quote linked yet: link one from the quote (its deal field)."))
         self.no_quotes.setWordWrap(True)
-        layout = QVBoxLayout(self)
+        # beside the board's eight columns there is no room: the detail lies under it, in three parts
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary)
-        layout.addWidget(history_title)
-        layout.addWidget(self.history_view, 2)
-        layout.addWidget(quotes_title)
-        layout.addWidget(self.quotes_view, 1)
-        layout.addWidget(self.no_quotes)
+        self.summary.setMinimumWidth(260)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.summary, 2)
+        for title, view, extra, stretch in ((history_title, self.history_view, None, 4),
+                                            (quotes_title, self.quotes_view, self.no_quotes, 3)):
+            part = QVBoxLayout()
+            part.addWidget(title)
+            part.addWidget(view, 1)
+            if extra is not None:
+                part.addWidget(extra)
+            layout.addLayout(part, stretch)
         self.show_detail(None)
 
     def show_detail(self, detail: DealDetail | None) -> None:
@@ -87,8 +96,6 @@ class DealDetailPanel(QWidget):
         self.summary.setAccessibleName(self.summary.text())
         self.history.set_rows(detail.history)
         self.quotes.set_rows(detail.quotes)
-        self.history_view.resizeColumnsToContents()
-        self.quotes_view.resizeColumnsToContents()
         self.no_quotes.setVisible(not detail.quotes)
 
     def _open_quote(self, index) -> None:  # type: ignore[no-untyped-def]

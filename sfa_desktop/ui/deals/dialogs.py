@@ -35,7 +35,7 @@ from sfa_desktop.ui.background import ReplicaOp
 from sfa_desktop.ui.context import AppContext
 from sfa_desktop.ui.customer_picker import CustomerPicker
 from sfa_desktop.ui.deals.models import stage_text
-from sfa_desktop.ui.look import InlineMessage
+from sfa_desktop.ui.look import InlineMessage, localize_date_edit, name_buttons
 
 
 def parse_deal_amount(text: str) -> Decimal | None:
@@ -62,6 +62,7 @@ class _Dialog(QDialog):
         self.message = InlineMessage(self, object_name="dialogMessage")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
+        name_buttons(self.buttons)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
@@ -102,6 +103,7 @@ class _OptionalDate(QWidget):
         self.edit.setObjectName(name)
         self.edit.setAccessibleName(accessible)
         self.edit.setCalendarPopup(True)
+        localize_date_edit(self.edit, with_time=False)
         self.known.setChecked(day is not None)
         self.edit.setEnabled(day is not None)
         self.known.toggled.connect(self.edit.setEnabled)
@@ -197,6 +199,7 @@ class MoveDialog(_Dialog):
             self.close_date.setObjectName("postponeEdit")
             self.close_date.setAccessibleName(_("Postponed to"))
             self.close_date.setCalendarPopup(True)
+            localize_date_edit(self.close_date, with_time=False)
             self.form.addRow(_("&Postponed to"), self.close_date)
         self.setMinimumWidth(480)
         self.reason.setFocus()

@@ -31,7 +31,7 @@ def card_text(card: DealCard) -> str:
     if card.quotes:
         lines.append(i18n.ngettext("{n} quote", "{n} quotes", card.quotes).format(n=card.quotes))
     if card.unsent:
-        lines.append(_("not sent yet"))
+        lines.append(_("waiting to be sent"))
     return "\n".join(lines)
 
 

@@ -30,6 +30,7 @@ from sfa_desktop import i18n
 from sfa_desktop.domain.agenda import ActivityKind, ActivityState
 from sfa_desktop.i18n import _
 from sfa_desktop.operations import plan_activity
+from sfa_desktop.operations.pyramid import refresh_if_stale
 from sfa_desktop.operations.read.agenda import (
     AgendaItem,
     AgendaWeek,
@@ -44,7 +45,7 @@ from sfa_desktop.ui.agenda.suggestions import SuggestionsPanel
 from sfa_desktop.ui.agenda.week import WeekView
 from sfa_desktop.ui.background import ReplicaOp
 from sfa_desktop.ui.context import AppContext
-from sfa_desktop.ui.look import InlineMessage
+from sfa_desktop.ui.look import InlineMessage, fit_columns
 
 STREAMS = ("activities", "quotes", "customers", "sales_history", "customer_ranks")
 
@@ -111,6 +112,7 @@ class AgendaPage(QWidget):
         self.day_view.setTabKeyNavigation(False)
         self.day_view.verticalHeader().hide()
         self.day_view.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.day_view, 2, 3, 4, 5)
         self.day_view.activated.connect(lambda index: self.log_outcome(self.day_items.record(index.row())))
         self.empty = QLabel(_("Nothing in the agenda this day. Ctrl+N plans a visit or a call; the suggestions "
                               "on the right say whom to see."))
@@ -140,6 +142,7 @@ class AgendaPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([760, 500])
         self.message = InlineMessage(self, object_name="agendaMessage")
 
         layout = QVBoxLayout(self)
@@ -166,6 +169,9 @@ class AgendaPage(QWidget):
         self.setTabOrder(self.panel.slipping_view, self.panel.waiting_view)
         ctx.bridge.streams_changed.connect(self._changed)
         self.reload()
+        # the suggestions stand on the pyramid: ranked again when not today's (the app also ranks after
+        # each sync); a fresh pyramid costs one query here, and a new ranking announces customer_ranks
+        ReplicaOp(self, lambda agent: agent.write(lambda s: refresh_if_stale(s))).run(ctx.runner)
 
     # ------------------------------------------------------------------ what is shown
 
@@ -236,7 +242,6 @@ class AgendaPage(QWidget):
             return
         items = self._items_of(self.day)
         self.day_items.set_rows(items)
-        self.day_view.resizeColumnsToContents()
         self.empty.setVisible(not items)
         self.week_view.show_week(self.week.days, self.day, dt.date.today())
         self.panel.show_week(self.week)

@@ -132,13 +132,13 @@ class DealsPage(QWidget):
         self.detail = DealDetailPanel()
         self.detail.quote_opened.connect(lambda quote_id: self.ctx.navigate("quotes", quote_id))
         self.detail.customer_opened.connect(lambda customer_id: self.ctx.navigate("customers", customer_id))
-        splitter = QSplitter()
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tabs)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([960, 300])
+        splitter.setSizes([540, 200])
         self.splitter = splitter
 
         layout = QVBoxLayout(self)

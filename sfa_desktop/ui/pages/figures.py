@@ -32,7 +32,7 @@ from sfa_desktop.ui.background import ReplicaOp
 from sfa_desktop.ui.context import AppContext
 from sfa_desktop.ui.figures import cards
 from sfa_desktop.ui.figures.charts import LabelledBars, MonthBars, TargetGauge
-from sfa_desktop.ui.look import InlineMessage, attention_colour, bold, good_colour
+from sfa_desktop.ui.look import InlineMessage, attention_colour, bold, fit_columns, good_colour
 from sfa_desktop.ui.rows_model import RowsModel
 
 STREAMS = ("sales_history", "targets", "quotes", "orders", "deals", "activities", "customers", "customer_ranks")
@@ -109,6 +109,8 @@ class FiguresPage(QScrollArea):
                                      (self.products_view, self.top_products, "catalog")):
             view.activated.connect(lambda index, m=model, s=section: self._open(s, m, index.row()))
             view.clicked.connect(lambda index, m=model, s=section: self._open(s, m, index.row()))
+        for view in (self.customers_view, self.products_view, self.not_visited_view):
+            fit_columns(view, 0)
         self.days = QSpinBox()
         self.days.setObjectName("notVisitedDays")
         self.days.setAccessibleName(_("Days without a visit"))
@@ -209,9 +211,6 @@ class FiguresPage(QScrollArea):
         self.top_customers.set_rows(data.top_customers)
         self.top_products.set_rows(data.top_products)
         self.not_visited.set_rows(data.not_visited)
-        for view in (self.customers_view, self.products_view, self.not_visited_view):
-            view.resizeColumnToContents(0)
-            view.setColumnWidth(0, min(view.columnWidth(0), 220))
         self.refreshed.emit(data)
 
     def _open(self, section: str, model: RowsModel, row: int) -> None:
