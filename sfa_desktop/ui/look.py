@@ -76,6 +76,7 @@ def fit_columns(view, *stretch: int) -> None:  # type: ignore[no-untyped-def]
 
     header = view.horizontalHeader()
     header.setStretchLastSection(False)
+    header.setResizeContentsPrecision(64)  # the widths of the first rows: a long list opens as fast as a short one
     for column in range(view.model().columnCount()):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column in stretch
                                     else QHeaderView.ResizeMode.ResizeToContents)

@@ -29,10 +29,13 @@ class RowsModel(QAbstractTableModel):
         self._rows: list[Any] = []
         self._row_id = row_id or (lambda row: getattr(row, "id", ""))
         self._foreground, self._font = foreground, font
+        #: the texts already formatted (a view asks for each cell again at every repaint)
+        self._texts: dict[tuple[int, int], str] = {}
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._texts = {}
         self.endResetModel()
 
     @property
@@ -69,7 +72,11 @@ class RowsModel(QAbstractTableModel):
             return None
         row, column = self._rows[index.row()], self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(row)
+            key = (index.row(), index.column())
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = column.text(row)
+            return text
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.alignment)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from sfa_desktop.domain.lifecycle import DealStage
 from sfa_desktop.local_db.models import Quote
-from sfa_desktop.operations import save_deal
+from sfa_desktop.operations import move_deal, save_deal
 from sfa_desktop.operations.read.customers import customer_ids
 from sfa_desktop.operations.read.deals import deal_detail
 from sfa_desktop.ui.deals.board import STAGES
@@ -195,7 +195,7 @@ def test_new_deal_refuses_a_bad_amount_then_saves(ctx, qtbot) -> None:
     qtbot.wait_until(lambda: page.detail.detail.card.title == "Shop fitting, phase 1")
 
 
-def test_the_list_filters_by_stage_and_the_quotes_open(ctx, qtbot) -> None:
+def test_the_list_filters_by_stage_and_the_quotes_open(ctx, qtbot, qtmodeltester) -> None:
     deal_id = _new_deal(ctx, title="Filtered deal")
     other = _new_deal(ctx, title="Another deal")
     quote_id = ctx.session.read(lambda s: s.query(Quote.id).first()[0])
@@ -213,14 +213,14 @@ def test_the_list_filters_by_stage_and_the_quotes_open(ctx, qtbot) -> None:
     with qtbot.wait_signal(page.detail_shown, timeout=10000):
         page.list_view.setCurrentIndex(page.list_model.index(page.list_model.row_of(deal_id), 0))
     assert page.detail.quotes.rowCount() == 1
+    qtmodeltester.check(page.detail.quotes, force_py=True)
     opened = []
     ctx.navigate = lambda key, target=None: opened.append((key, target))
     page.detail.quotes_view.setFocus()
     page.detail.quotes_view.setCurrentIndex(page.detail.quotes.index(0, 0))
     qtbot.keyClick(page.detail.quotes_view, Qt.Key.Key_Return)
     assert opened[-1] == ("quotes", quote_id)
-    ctx.session.write(lambda s: __import__("sfa_desktop.operations", fromlist=["move_deal"]).move_deal(
-        s, deal_id=other, stage="offerta"))
+    ctx.session.write(lambda s: move_deal(s, deal_id=other, stage="offerta"))
     with qtbot.wait_signal(page.list_model.loaded, timeout=10000):
         page.stage_filter.setCurrentIndex(page.stage_filter.findData("offerta"))
     ids = page.list_model.ids
