@@ -16,6 +16,8 @@ from sfa_desktop import i18n
 from sfa_desktop.ui.table_model import Column
 
 Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.UserRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole})
 
 
 class RowsModel(QAbstractTableModel):
@@ -29,8 +31,8 @@ class RowsModel(QAbstractTableModel):
         self._rows: list[Any] = []
         self._row_id = row_id or (lambda row: getattr(row, "id", ""))
         self._foreground, self._font = foreground, font
-        #: the texts already formatted (a view asks for each cell again at every repaint)
-        self._texts: dict[tuple[int, int], str] = {}
+        #: what each cell already said, per role (a view asks again at every repaint)
+        self._texts: dict[tuple[int, int, int], Any] = {}
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
@@ -70,24 +72,28 @@ class RowsModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self.columns):
             return None
-        row, column = self._rows[index.row()], self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            key = (index.row(), index.column())
-            text = self._texts.get(key)
-            if text is None:
-                text = self._texts[key] = column.text(row)
-            return text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            role = Qt.ItemDataRole.DisplayRole
+        if role not in _ROLES:
+            return None
+        key = (index.row(), index.column(), role)
+        if key in self._texts:
+            return self._texts[key]
+        value = self._texts[key] = self._value(self._rows[index.row()], self.columns[index.column()], role)
+        return value
+
+    def _value(self, row: Any, column: Column, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.alignment)
         if role == Qt.ItemDataRole.ToolTipRole:
             return column.tooltip(row) if column.tooltip else None
         if role == Qt.ItemDataRole.UserRole:
             return self._row_id(row)
-        if role == Qt.ItemDataRole.ForegroundRole and self._foreground is not None:
-            return self._foreground(row)
-        if role == Qt.ItemDataRole.FontRole and self._font is not None:
-            return self._font(row)
-        return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(row) if self._foreground is not None else None
+        return self._font(row) if self._font is not None else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -44,7 +44,7 @@ def short_day(day: dt.date) -> str:
 
 
 def state_text(item: AgendaItem) -> str:
-    words = {ActivityState.PLANNED: _("planned"), ActivityState.OVERDUE: _("overdue"), ActivityState.DONE: _("done")}
+    words = {ActivityState.PLANNED: _("planned"), ActivityState.OVERDUE: _("overdue"), ActivityState.DONE: _("✓ done")}
     text = words[item.state]
     if item.unsent:
         text += " · " + _("waiting to be sent")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import QDate
+from babel.dates import format_date
 
 from sfa_desktop import i18n
 from sfa_desktop.domain.figures import Progress, QuoteOutcomes, StageValue
 from sfa_desktop.i18n import N_, _
-from sfa_desktop.ui.agenda.models import qlocale
 from sfa_desktop.ui.deals.models import stage_text
 from sfa_desktop.ui.figures.charts import Bar
 from sfa_desktop.ui.look import attention_colour, good_colour, series_colours
@@ -35,11 +34,12 @@ def fraction(progress: Progress) -> float | None:
 
 
 def month_label(first: dt.date) -> str:
-    return qlocale().toString(QDate(first.year, first.month, 1), "MMM yy")
+    """'dic 25' / 'Dec 25' (Babel, as every date of the app; Qt's en-GB would say 'Sept', too long for a bar)."""
+    return format_date(first, "LLL yy", locale=i18n.language())
 
 
 def month_name(first: dt.date) -> str:
-    return qlocale().toString(QDate(first.year, first.month, 1), "MMMM yyyy")
+    return format_date(first, "LLLL yyyy", locale=i18n.language())
 
 
 def month_bars(months: tuple[tuple[dt.date, Decimal], ...]) -> list[Bar]:

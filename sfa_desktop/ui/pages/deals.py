@@ -70,6 +70,7 @@ class DealsPage(QWidget):
         edit.setToolTip(_("Change the deal chosen (Enter)"))
         hint = QLabel(_("Drag a card to another stage, or Ctrl+← / Ctrl+→."))
         hint.setObjectName("boardHint")
+        self.hint = hint
         bar = QHBoxLayout()
         bar.addWidget(new)
         bar.addWidget(edit)
@@ -176,6 +177,9 @@ class DealsPage(QWidget):
 
     def _board_arrived(self, columns) -> None:  # type: ignore[no-untyped-def]
         self.board.show_board(columns)
+        empty = not any(column.cards for column in columns)
+        self.hint.setText(_("No deal yet: Ctrl+N opens one for a customer.") if empty
+                          else _("Drag a card to another stage, or Ctrl+← / Ctrl+→."))
         if self._chosen is not None:
             # after a move by the keys the card keeps the focus in its new column (Ctrl+→ again moves on)
             focused = QApplication.focusWidget()
