@@ -178,7 +178,7 @@ def test_a_plan_in_the_past_is_taken_and_shown_overdue_in_words_and_colour(ctx, 
     assert isinstance(page.day_items.data(page.day_items.index(0, 0), Qt.ItemDataRole.FontRole), QFont | None)
 
 
-def test_invalid_duration_and_subject_are_refused_in_place(ctx, qtbot) -> None:
+def test_an_empty_subject_is_refused_in_place_and_the_plan_proposes_the_next_morning(ctx, qtbot) -> None:
     page = _page(ctx, qtbot)
     page.plan()
     dialog = page.dialog
