@@ -113,6 +113,7 @@ def test_closing_lost_needs_the_reason(ctx, qtbot) -> None:
     page.move(page.board.current_card(), DealStage.CHIUSO_PERSO)
     dialog = page.dialog
     assert dialog is not None and dialog.objectName() == "moveDialog"
+    assert not page.can_close()  # the dialog is open: the shell asks before signing out
     dialog.save()
     assert dialog.isVisible() and dialog.message.isVisible()
     assert "motivo" in dialog.message.text()
@@ -122,7 +123,7 @@ def test_closing_lost_needs_the_reason(ctx, qtbot) -> None:
     dialog.reason.setPlainText("A competitor was 8% cheaper")
     with qtbot.wait_signal(page.refreshed, timeout=10000):
         dialog.save()
-    assert not dialog.isVisible()
+    assert not dialog.isVisible() and page.can_close()
     detail = ctx.session.read(lambda s: deal_detail(s, deal_id, today=dt.date.today()))
     assert detail.card.stage is DealStage.CHIUSO_PERSO and detail.card.close_reason == "A competitor was 8% cheaper"
     assert _column(page, deal_id) is DealStage.CHIUSO_PERSO  # closed today: still on the board

@@ -256,6 +256,10 @@ class AgendaPage(QWidget):
         index = self.day_view.currentIndex()
         return self.day_items.record(index.row()) if index.isValid() else None
 
+    def can_close(self) -> bool:
+        """False while a dialog holds what the agent typed (asked before sign-out)."""
+        return self.dialog is None or not self.dialog.isVisible()
+
     # ------------------------------------------------------------------ opening one activity
 
     def show_target(self, activity_id: str) -> None:

@@ -215,6 +215,10 @@ class DealsPage(QWidget):
             self.reload()
         self._read_detail(deal_id)
 
+    def can_close(self) -> bool:
+        """False while a dialog holds what the agent typed (asked before sign-out)."""
+        return self.dialog is None or not self.dialog.isVisible()
+
     # ------------------------------------------------------------------ changing
 
     def _open(self, dialog: DealDialog | MoveDialog) -> None:
