@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import sys
 import tempfile
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -105,10 +106,12 @@ def prepare(session: AgentSession) -> dict[str, str]:
 
 
 def settle(app: QApplication, ctx, rounds: int = 30) -> None:
+    """The reads answered and the views laid out (a list lays its items out again on a short timer)."""
     for _ in range(rounds):
         ctx.runner.wait_idle()
         ctx.bridge.flush()
         app.processEvents()
+        time.sleep(0.01)
 
 
 def shot(widget: QWidget, name: str, lang: str, dialog: QWidget | None = None) -> Path:

@@ -114,3 +114,48 @@ def localize_date_edit(edit, *, with_time: bool) -> None:  # type: ignore[no-unt
     edit.setLocale(QLocale(QLocale.Language.Italian if it else QLocale.Language.English,
                            QLocale.Country.Italy if it else QLocale.Country.UnitedKingdom))
     edit.setDisplayFormat(date_format(with_time))
+
+
+def card_delegate(parent):  # type: ignore[no-untyped-def]
+    """Word-wrapped cards in a narrow list (the week's days, the board's stages), measured and drawn by the
+    same rule: Qt's own delegate measures with one width and draws with another, and then cuts a card's
+    last line off with an ellipsis. Colours and fonts still come from the model and the palette."""
+    from PySide6.QtCore import QRect, QSize, Qt
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+    margin_x, margin_y = 6, 4
+    flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+
+    class _Card(QStyledItemDelegate):
+        def _option(self, option, index):  # type: ignore[no-untyped-def]
+            opt = QStyleOptionViewItem(option)
+            self.initStyleOption(opt, index)
+            return opt
+
+        def _width(self, opt) -> int:  # type: ignore[no-untyped-def]
+            widget = opt.widget
+            width = widget.viewport().width() if widget is not None else opt.rect.width()
+            return max(40, width - 2 * margin_x - 4)
+
+        def sizeHint(self, option, index):  # type: ignore[no-untyped-def]
+            opt = self._option(option, index)
+            text = QFontMetrics(opt.font).boundingRect(QRect(0, 0, self._width(opt), 100000), flags, opt.text)
+            return QSize(self._width(opt) + 2 * margin_x, text.height() + 2 * margin_y)
+
+        def paint(self, painter, option, index):  # type: ignore[no-untyped-def]
+            opt = self._option(option, index)
+            text, opt.text = opt.text, ""
+            style = opt.widget.style() if opt.widget is not None else None
+            if style is not None:
+                style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+            selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+            colour = opt.palette.color(opt.palette.ColorRole.HighlightedText) if selected else (
+                index.data(Qt.ItemDataRole.ForegroundRole) or opt.palette.color(opt.palette.ColorRole.Text))
+            painter.save()
+            painter.setFont(opt.font)
+            painter.setPen(colour)
+            painter.drawText(opt.rect.adjusted(margin_x, margin_y, -margin_x, -margin_y), flags, text)
+            painter.restore()
+
+    return _Card(parent)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QGridLayout, QLabel, QListView,
 from sfa_desktop import i18n
 from sfa_desktop.operations.read.agenda import AgendaItem
 from sfa_desktop.ui.agenda.models import short_day, week_day_model
-from sfa_desktop.ui.look import bold
+from sfa_desktop.ui.look import bold, card_delegate
 
 
 class DayList(QListView):
@@ -56,6 +56,10 @@ class WeekView(QWidget):
             view.setUniformItemSizes(False)
             view.setSpacing(2)
             view.setMinimumWidth(90)
+            # the cards wrap to the column's width (a long company name never needs a scroll bar)
+            view.setResizeMode(QListView.ResizeMode.Adjust)
+            view.setItemDelegate(card_delegate(view))
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             view.activated.connect(lambda index, m=model: self._activated(m, index))
             view.step.connect(lambda delta, n=n: self.focus_day(n + delta))
             view.focused.connect(lambda n=n: self._focused(n))

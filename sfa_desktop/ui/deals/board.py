@@ -23,6 +23,7 @@ from sfa_desktop import i18n
 from sfa_desktop.domain.lifecycle import DealStage
 from sfa_desktop.operations.read.deals import BoardColumn, DealCard
 from sfa_desktop.ui.deals.models import CardsModel, stage_text
+from sfa_desktop.ui.look import card_delegate
 
 STAGES = tuple(DealStage)
 
@@ -80,6 +81,9 @@ class DealBoard(QScrollArea):
             view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
             view.setDefaultDropAction(Qt.DropAction.MoveAction)
             view.setMinimumWidth(128)
+            view.setResizeMode(QListView.ResizeMode.Adjust)
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            view.setItemDelegate(card_delegate(view))
             view.step.connect(lambda delta, n=n: self.focus_column(n + delta))
             view.move.connect(lambda delta, n=n: self._move_current(n, delta))
             view.activated.connect(lambda index, m=model: self._emit(self.card_opened, m, index.row()))

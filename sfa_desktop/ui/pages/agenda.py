@@ -143,6 +143,7 @@ class AgendaPage(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([760, 500])
+        self.splitter = splitter
         self.message = InlineMessage(self, object_name="agendaMessage")
 
         layout = QVBoxLayout(self)
@@ -182,6 +183,10 @@ class AgendaPage(QWidget):
     def set_view(self, view: str) -> None:
         self.stack.setCurrentWidget(self.week_view if view == "week" else self.stack.widget(0))
         (self.week_button if view == "week" else self.day_button).setChecked(True)
+        # the week's seven columns take the room; the side lists elide their names meanwhile
+        total = sum(self.splitter.sizes()) or 1260
+        side = 340 if view == "week" else 500
+        self.splitter.setSizes([total - side, side])
         self._show()
         if view == "week":
             self.week_view.focus_date(self.day)
