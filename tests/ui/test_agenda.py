@@ -28,6 +28,12 @@ def _page(ctx, qtbot) -> AgendaPage:
     page.resize(1280, 800)
     page.show()
     qtbot.wait_until(lambda: page.week is not None)
+    # the page ranks the pyramid on opening (not ranked after the fixture's sync): let that reload pass,
+    # so that a test's wait for `refreshed` is answered by its own change
+    for _ in range(3):
+        ctx.runner.wait_idle()
+        ctx.bridge.flush()
+        qtbot.wait(20)
     return page
 
 
@@ -39,11 +45,6 @@ def _local(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, 0).astimezone()
 
 
-def _reloaded(page: AgendaPage, qtbot, action) -> None:
-    with qtbot.wait_signal(page.refreshed, timeout=10000):
-        action()
-
-
 def test_day_and_week_views_and_keys_between_days(ctx, qtbot, qtmodeltester) -> None:
     customer = _first_customer(ctx)
     tomorrow = dt.date.today() + dt.timedelta(days=1)
@@ -52,9 +53,9 @@ def test_day_and_week_views_and_keys_between_days(ctx, qtbot, qtmodeltester) -> 
     page = _page(ctx, qtbot)
     assert page.day == dt.date.today()
     page.day_view.setFocus()
-    _reloaded(page, qtbot, lambda: qtbot.keyClick(page.day_view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier))
-    assert page.day == tomorrow or page.day_items.rowCount() >= 0  # a reload only when the week changed
-    qtbot.wait_until(lambda: page.day == tomorrow)
+    qtbot.keyClick(page.day_view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    qtbot.wait_until(lambda: page.day == tomorrow and any(
+        page.day_items.record(r).subject == "Present the catalogue" for r in range(page.day_items.rowCount())))
     subjects = [page.day_items.record(r).subject for r in range(page.day_items.rowCount())]
     assert "Present the catalogue" in subjects
     row = subjects.index("Present the catalogue")
@@ -73,8 +74,8 @@ def test_day_and_week_views_and_keys_between_days(ctx, qtbot, qtmodeltester) -> 
         qtmodeltester.check(page.week_view.models[week_day], force_py=True)
     monday = page.week_view.days[0]
     focused = QApplication.focusWidget()
-    _reloaded(page, qtbot, lambda: qtbot.keyClick(focused, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier))
-    assert page.week_view.days[0] == monday - dt.timedelta(days=7)
+    qtbot.keyClick(focused, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    qtbot.wait_until(lambda: page.week_view.days[0] == monday - dt.timedelta(days=7))
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D)
     assert page.view == "day"
 
