@@ -93,7 +93,7 @@ DAY_COLUMNS = (
     Column("customer_name", N_("Customer")),
     Column("subject", N_("Subject"), tooltip=lambda item: item.notes),
     Column("state", N_("State"), display=state_text),
-    Column("outcome", N_("Outcome and next action"), display=outcome_text, tooltip=outcome_text),
+    Column("outcome", N_("Outcome"), display=outcome_text, tooltip=outcome_text),
 )
 
 OVERDUE_COLUMNS = (
