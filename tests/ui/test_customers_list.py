@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from visit_support import OFFSCREEN_NOISE, keep, show_page  # noqa: F401 (keep is a fixture)
+from visit_support import OFFSCREEN_NOISE, held_widgets, show_page  # noqa: F401 (the keep fixture)
 
 from sfa_desktop.operations.read.customers import customer_ids, customer_rows
 from sfa_desktop.operations.read.pyramid import customer_ids_by_class

@@ -9,8 +9,8 @@ import pytest
 OFFSCREEN_NOISE = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-@pytest.fixture
-def keep():
+@pytest.fixture(name="keep")
+def held_widgets():
     """Widgets held past the model tester's teardown (request it before `ctx` and `qtmodeltester`)."""
     held: list = []
     yield held

@@ -3,6 +3,7 @@ of one customer (Enter opens it, Esc comes back), the new prospect (Ctrl+N) and 
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -41,7 +42,7 @@ class CustomersPage(QWidget):
         self.filters = CustomerFilters(ctx)
         self.query = CustomerQuery()
         self.model = IdTableModel(ctx.runner, CUSTOMER_COLUMNS, ids=self.query.ids, rows=customer_rows,
-                                  streams=STREAMS[:1] + ("open_items", "orders", "activities", "addresses"),
+                                  streams=("customers", "open_items", "orders", "activities", "addresses"),
                                   parent=self)
         self.table = RecordTable(self.model, name="customer_list", accessible=_("Customers"), sortable=True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -78,7 +79,7 @@ class CustomersPage(QWidget):
 
         order = [*self.filters.controls()[:1], self.new_prospect, *self.filters.controls()[1:], self.table,
                  self.clear_filters]
-        for first, second in zip(order, order[1:], strict=False):
+        for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
 
         self.filters.changed.connect(self._filter)
@@ -94,7 +95,8 @@ class CustomersPage(QWidget):
 
         QShortcut(QKeySequence("Ctrl+N"), self, self.open_prospect_dialog,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.view, self.show_list,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_F2), self.view, self.view.edit.click,
