@@ -37,7 +37,13 @@ class RecordTable(QTableView):
         self.horizontalHeader().setHighlightSections(False)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         if sortable:
-            self.setSortingEnabled(True)
+            # The header sorts through the model (the read function's sort) and, unlike
+            # setSortingEnabled, does not re-sort at once: a search keeps its relevance order.
+            header = self.horizontalHeader()
+            header.setSectionsClickable(True)
+            header.setSortIndicatorShown(True)
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            header.sortIndicatorChanged.connect(model.sort)
         self.doubleClicked.connect(lambda index: self.activated_row.emit(index.row()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

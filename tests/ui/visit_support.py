@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-#: The offscreen platform says so for every top-level window it shows; nothing of ours.
-OFFSCREEN_NOISE = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+#: The offscreen platform says so for every top-level window and popup it shows; nothing of ours.
+OFFSCREEN_NOISE = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints",
+                                            r"This plugin does not support raise\(\)",
+                                            "This plugin does not support grabbing the keyboard")
 
 
 @pytest.fixture(name="keep")

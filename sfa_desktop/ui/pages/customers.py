@@ -45,7 +45,6 @@ class CustomersPage(QWidget):
                                   streams=("customers", "open_items", "orders", "activities", "addresses"),
                                   parent=self)
         self.table = RecordTable(self.model, name="customer_list", accessible=_("Customers"), sortable=True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.list_area = TableOrEmpty(self.table, name="customer_empty")
         self.count = QLabel()
         self.count.setObjectName("customer_count")
