@@ -91,7 +91,7 @@ def test_special_characters_in_the_search_show_results_or_the_empty_state_never_
     page.model.failed.connect(failures.append)
     _type(page, qtbot, hostile)
     assert failures == []
-    assert page.model.rowCount() > 0 or "Nessun prodotto" in page.list_area.empty.text()
+    assert page.model.rowCount() > 0 or "Nessun articolo" in page.list_area.empty.text()
 
 
 def test_filters_category_brand_and_in_stock(keep, ctx, qtbot):

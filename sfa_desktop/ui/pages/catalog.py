@@ -128,6 +128,7 @@ class CatalogPage(QWidget):
             self.filters.clear()
         if row is not None:
             self.table.select_row(row)
+        self._follow.stop()  # the row asked for wins over the list's current row
         self.detail.show_product(target_id, self.customer_id)
         self.product_shown.emit(target_id)
 
