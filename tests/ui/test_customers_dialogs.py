@@ -53,9 +53,8 @@ def test_an_edit_is_saved_offline_queued_and_shown_unsent(keep, ctx, qtbot):
     page = _page_on(keep, ctx, qtbot, customer_id)
     dialog = page.open_edit_dialog(page.view.data.customer)
     _type(dialog.fields["phone"], "+39 051 555 1234")
-    with qtbot.wait_signal(page.view.loaded, timeout=5000):
-        with qtbot.wait_signal(dialog.finished, timeout=5000):
-            dialog.save()
+    with qtbot.wait_signal(page.view.loaded, timeout=5000), qtbot.wait_signal(dialog.finished, timeout=5000):
+        dialog.save()
     assert page.view.data.customer.phone == "+39 051 555 1234"
     assert page.view.unsent.isVisible() and page.view.unsent.text()
     assert _outbox(ctx, "customer.update") == 1

@@ -89,7 +89,8 @@ class CatalogFilters(QWidget):
     def load_brands(self) -> None:
         category = self.category.currentData()
         ReplicaOp(self, lambda agent: agent.read(lambda s: brands(s, category=category))) \
-            .success(lambda values: _refill(self.brand, values) and self.changed.emit()).failure(lambda error: None).run(self.ctx.runner)
+            .success(lambda values: _refill(self.brand, values) and self.changed.emit()) \
+            .failure(lambda error: None).run(self.ctx.runner)
 
     def query(self) -> ProductQuery:
         return ProductQuery(text=self.search.text().strip(), category=self.category.currentData(),
