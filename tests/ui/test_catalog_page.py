@@ -29,7 +29,7 @@ def _page(keep, ctx, qtbot):
 
 
 def _type(page, qtbot, text):
-    with qtbot.wait_signal(page.model.loaded, timeout=5000):
+    with qtbot.wait_signal(page.model.completed, timeout=5000):
         page.filters.search.setFocus()
         page.filters.search.selectAll()
         QTest.keyClicks(page.filters.search, text)
@@ -45,6 +45,22 @@ def test_the_catalog_lists_every_product_lazily_and_passes_the_model_tester(keep
     page = _page(keep, ctx, qtbot)
     assert page.model.rowCount() == len(ctx.session.read(lambda s: product_ids(s)))
     qtmodeltester.check(page.model, force_py=True)
+
+
+def test_a_long_result_shows_its_first_screen_then_grows_in_place(keep, ctx, qtbot, qtmodeltester):
+    from sfa_desktop.ui.catalog.model import FIRST
+
+    page = _page(keep, ctx, qtbot)
+    qtmodeltester.check(page.model, force_py=True)  # watches the growth below too
+    expected = ctx.session.read(lambda s: product_ids(s, text="c"))
+    assert len(expected) > FIRST
+    with qtbot.wait_signal(page.model.completed, timeout=5000) as completed:
+        with qtbot.wait_signal(page.model.loaded, timeout=5000) as first:
+            page.filters.search.setFocus()
+            QTest.keyClick(page.filters.search, "c")
+    assert first.args[0] == FIRST and completed.args[0] == len(expected)
+    assert page.model.ids == expected
+    assert page.count.text().startswith(str(len(expected))[:1])
 
 
 @pytest.mark.parametrize("name", ["stock", "breaks", "documents"])
@@ -98,19 +114,19 @@ def test_filters_category_brand_and_in_stock(keep, ctx, qtbot):
     page = _page(keep, ctx, qtbot)
     qtbot.wait_until(lambda: page.filters.category.count() > 1)
     category = page.filters.category.itemData(1)
-    with qtbot.wait_signal(page.model.loaded):
+    with qtbot.wait_signal(page.model.completed):
         page.filters.category.setCurrentIndex(1)
     assert page.model.ids == ctx.session.read(lambda s: product_ids(s, category=category))
     qtbot.wait_until(lambda: page.filters.brand.count() > 1)
     brand = page.filters.brand.itemData(1)
-    with qtbot.wait_signal(page.model.loaded):
+    with qtbot.wait_signal(page.model.completed):
         page.filters.brand.setCurrentIndex(1)
     assert page.model.ids == ctx.session.read(lambda s: product_ids(s, category=category, brand=brand))
-    with qtbot.wait_signal(page.model.loaded):
+    with qtbot.wait_signal(page.model.completed):
         page.filters.in_stock.setChecked(True)
     assert page.model.ids == ctx.session.read(lambda s: product_ids(s, category=category, brand=brand,
                                                                     in_stock=True))
-    with qtbot.wait_signal(page.model.loaded):
+    with qtbot.wait_signal(page.model.completed):
         page.clear_filters.click()
     assert page.model.rowCount() == len(ctx.session.read(lambda s: product_ids(s)))
 
@@ -118,7 +134,7 @@ def test_filters_category_brand_and_in_stock(keep, ctx, qtbot):
 def test_the_visited_customer_s_price_list_version_and_breaks_and_the_choice_is_remembered(keep, ctx, qtbot):
     page = _page(keep, ctx, qtbot)
     customer = ctx.session.read(lambda s: customer_ids(s, status="active"))[0]
-    with qtbot.wait_signal(page.model.loaded):
+    with qtbot.wait_signal(page.model.completed):
         page.chooser.choose(customer)
     assert ctx.extras[VISITING] == customer
     priced = _record(page, qtbot)
@@ -217,7 +233,7 @@ def test_keyboard_arrows_follow_the_detail_and_escape_clears_the_search(keep, ct
         QTest.keyClick(page.table, Qt.Key.Key_Down)
     assert page.detail.product_id == page.model.id_at(1)
     page.focus_search()
-    with qtbot.wait_signal(page.model.loaded):
+    with qtbot.wait_signal(page.model.completed):
         QTest.keyClick(page.filters.search, Qt.Key.Key_Escape)
     assert page.filters.search.text() == ""
 

@@ -25,9 +25,10 @@ class ProductQuery:
     def filtered(self) -> bool:
         return self != ProductQuery(text=self.text)
 
-    def ids(self, session: Any, *, sort: str | None = None, descending: bool = False) -> list[str]:
+    def ids(self, session: Any, *, sort: str | None = None, descending: bool = False,
+            limit: int | None = None) -> list[str]:
         return product_ids(session, text=self.text or None, category=self.category, brand=self.brand,
-                           in_stock=self.in_stock, sort=sort, descending=descending)
+                           in_stock=self.in_stock, sort=sort, descending=descending, limit=limit)
 
 
 def _combo(name: str, accessible: str, anything: str) -> QComboBox:

@@ -16,7 +16,8 @@ from sfa_desktop.operations.read.catalog import product_rows
 from sfa_desktop.ui.catalog.customer_chooser import CustomerChooser
 from sfa_desktop.ui.catalog.detail import ProductDetailView
 from sfa_desktop.ui.catalog.filters import CatalogFilters, ProductQuery
-from sfa_desktop.ui.table_model import Column, IdTableModel, format_cell
+from sfa_desktop.ui.catalog.model import CatalogModel
+from sfa_desktop.ui.table_model import Column, format_cell
 from sfa_desktop.ui.tables import RecordTable, TableOrEmpty, debouncer
 
 #: Rows read at a time as the list scrolls: a screenful and some, priced for the customer.
@@ -62,7 +63,7 @@ class CatalogPage(QWidget):
         self.chooser = CustomerChooser(ctx)
         self.query = ProductQuery()
         self.customer_id: str | None = None
-        self.model = IdTableModel(ctx.runner, PRODUCT_COLUMNS, ids=self.query.ids, rows=self._rows,
+        self.model = CatalogModel(ctx.runner, PRODUCT_COLUMNS, ids=self.query.ids, rows=self._rows,
                                   streams=("products", "stock_levels", "price_lists", "price_list_items"),
                                   parent=self, batch=BATCH)
         self.table = RecordTable(self.model, name="product_list", accessible=_("Products"), sortable=True)
@@ -104,6 +105,7 @@ class CatalogPage(QWidget):
         self.filters.changed.connect(self._filter)
         self.chooser.chosen.connect(self._customer_chosen)
         self.model.loaded.connect(self._loaded)
+        self.model.completed.connect(self._counted)
         self.model.failed.connect(lambda error: self.list_area.show_empty(error_text(error)))
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._follow.start())
         self.table.activated_row.connect(lambda _row: self._show_current())
@@ -179,8 +181,10 @@ class CatalogPage(QWidget):
         if self.detail.product_id:
             self.detail.show_product(self.detail.product_id, customer_id)
 
-    def _loaded(self, count: int) -> None:
+    def _counted(self, count: int) -> None:
         self.count.setText(tr(ngettext("{n:number} product", "{n:number} products", count), n=count))
+
+    def _loaded(self, count: int) -> None:
         self.clear_filters.setVisible(bool(self.query.text) or self.query.filtered)
         if count:
             self.list_area.show_table()
