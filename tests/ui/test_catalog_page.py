@@ -54,10 +54,10 @@ def test_a_long_result_shows_its_first_screen_then_grows_in_place(keep, ctx, qtb
     qtmodeltester.check(page.model, force_py=True)  # watches the growth below too
     expected = ctx.session.read(lambda s: product_ids(s, text="c"))
     assert len(expected) > FIRST
-    with qtbot.wait_signal(page.model.completed, timeout=5000) as completed:
-        with qtbot.wait_signal(page.model.loaded, timeout=5000) as first:
-            page.filters.search.setFocus()
-            QTest.keyClick(page.filters.search, "c")
+    with qtbot.wait_signal(page.model.completed, timeout=5000) as completed, \
+            qtbot.wait_signal(page.model.loaded, timeout=5000) as first:
+        page.filters.search.setFocus()
+        QTest.keyClick(page.filters.search, "c")
     assert first.args[0] == FIRST and completed.args[0] == len(expected)
     assert page.model.ids == expected
     assert page.count.text().startswith(str(len(expected))[:1])
