@@ -42,6 +42,7 @@ from sfa_desktop.operations.read.catalog import product_ids, product_rows  # noq
 from sfa_desktop.operations.read.customers import customer_ids  # noqa: E402
 from sfa_desktop.session import AgentSession, SessionState  # noqa: E402
 
+STEPS: dict[str, list[float]] = {"key to loaded": [], "loaded to rows": [], "repaint": []}
 PHRASES = ("cavo 2,5 mm²", "interruttore magnetotermico", "faretto led", "tubo corrugato 20", "presa schuko")
 
 
@@ -104,13 +105,17 @@ def bench_catalog(app: QApplication, ctx, customer: str) -> tuple[list[float], l
         page.focus_search()
         page.filters.search.clear()
         for char in phrase:
-            loaded = []
-            connection = page.model.loaded.connect(loaded.append)
+            loaded: list[float] = []
+            connection = page.model.loaded.connect(lambda _n, got=loaded: got.append(time.perf_counter()))
             started = time.perf_counter()
             QTest.keyClick(page.filters.search, char)
             wait_until(app, lambda got=loaded: bool(got) and visible_rows_ready(page))
+            rows_at = time.perf_counter()
             page.table.viewport().repaint()
             times.append((time.perf_counter() - started) * 1000)
+            STEPS["key to loaded"].append((loaded[0] - started) * 1000)
+            STEPS["loaded to rows"].append((rows_at - loaded[0]) * 1000)
+            STEPS["repaint"].append((time.perf_counter() - rows_at) * 1000)
             page.model.loaded.disconnect(connection)
             wait_until(app, lambda: not page.model.is_loading)  # the whole list, before the next key
     page.close()
@@ -182,6 +187,8 @@ def main() -> int:
         print("| measure | median | p95 | max | n |\n|---|---|---|---|---|")
         print(summary("catalog: keystroke to repainted results (screen)", typed))
         print(summary("catalog: product_ids(limit 120) + product_rows(30, priced) alone", typed_ref))
+        for step, ms in STEPS.items():
+            print(summary(f"catalog, of which: {step}", ms))
         print(summary("customer 360 open (screen, repainted)", opened))
         print(summary("customer_360 + customer_rank alone", opened_ref))
         print(f"after: {load_average()}")

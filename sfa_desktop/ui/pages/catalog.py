@@ -20,8 +20,10 @@ from sfa_desktop.ui.catalog.model import CatalogModel
 from sfa_desktop.ui.table_model import Column, format_cell
 from sfa_desktop.ui.tables import RecordTable, TableOrEmpty, debouncer
 
+#: How long after a search's results the first row's detail is read.
+SETTLE_MS = 400
 #: Rows read at a time as the list scrolls: a screenful and some, priced for the customer.
-BATCH = 100
+BATCH = 60
 
 
 def _price(row: Any) -> str:
@@ -102,6 +104,9 @@ class CatalogPage(QWidget):
             self.setTabOrder(first, second)
 
         self._follow = debouncer(self, self._show_current, 80)
+        # After a search the first row's detail waits for the typing to settle: a detail read on
+        # the one replica worker must not delay the next keystroke's results.
+        self._settle = debouncer(self, self._show_current, SETTLE_MS)
         self.filters.changed.connect(self._filter)
         self.chooser.chosen.connect(self._customer_chosen)
         self.model.loaded.connect(self._loaded)
@@ -131,6 +136,7 @@ class CatalogPage(QWidget):
         if row is not None:
             self.table.select_row(row)
         self._follow.stop()  # the row asked for wins over the list's current row
+        self._settle.stop()
         self.detail.show_product(target_id, self.customer_id)
         self.product_shown.emit(target_id)
 
@@ -169,6 +175,7 @@ class CatalogPage(QWidget):
             self.focus_search()
 
     def _filter(self) -> None:
+        self._settle.stop()
         self.query = self.filters.query()
         self.model.set_query(self.query.ids)
 
@@ -190,6 +197,8 @@ class CatalogPage(QWidget):
             self.list_area.show_table()
             if not self.table.currentIndex().isValid():
                 self.table.select_row(0)
+                self._follow.stop()
+                self._settle.start()
             return
         if self.query.text or self.query.filtered:
             self.list_area.show_empty(_("No product matches. Try fewer or shorter words (\"cav 2,5\" finds "
