@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from sfa_desktop import i18n  # noqa: E402
 from sfa_desktop.local_db.keys import KeyStore  # noqa: E402
+from sfa_desktop.operations.pyramid import refresh_if_stale, refresh_pyramid  # noqa: E402
 from sfa_desktop.operations.read.catalog import product_ids, product_rows  # noqa: E402
 from sfa_desktop.operations.read.customers import customer_ids  # noqa: E402
 from sfa_desktop.session import AgentSession, SessionState  # noqa: E402
@@ -72,6 +73,8 @@ def agent_session(workdir: Path, url: str) -> AgentSession:
     # the key wrapped by the password in a key file beside the db, never in this machine's keyring
     session = AgentSession(workdir / "ag01.db", server_url=url, keystore=KeyStore(backend=FailKeyring()),
                            device_name="screens benchmark")
+    # as the app wires it (commands/sync.py): the pyramid is ranked after each sync
+    session.after_sync.append(lambda s, changes: refresh_if_stale(s, changes=changes))
     if session.state is SessionState.NEW:
         started = time.perf_counter()
         session.sign_in_first_time(server_url=url, username="ag01", password="demo-ag01")
@@ -81,6 +84,7 @@ def agent_session(workdir: Path, url: str) -> AgentSession:
         session.unlock("demo-ag01")
         if session.transport is not None and not session.transport.signed_in:
             session.sign_in_again("demo-ag01")
+        session.write(lambda s: refresh_pyramid(s))
     return session
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 from visit_support import OFFSCREEN_NOISE, held_widgets, show_page  # noqa: F401 (the keep fixture)
 
+from sfa_desktop import i18n
 from sfa_desktop.operations.read.customer360 import customer_360
 from sfa_desktop.operations.read.customers import customer_ids
 from sfa_desktop.ui import tables
@@ -77,7 +78,12 @@ def test_a_customer_over_the_limit_is_shown_over_by_never_a_negative_available(k
 
 
 def test_quotes_orders_history_activities_deals_and_the_pyramid_are_shown(keep, ctx, qtbot):
+    from sfa_desktop.operations.pyramid import refresh_pyramid
+    from sfa_desktop.operations.read.pyramid import customer_rank
+
+    ctx.session.write(lambda s: refresh_pyramid(s))  # as after each sync in the app
     view = _rich_customer(ctx)
+    rank = ctx.session.read(lambda s: customer_rank(s, view.customer.id, today=view.today))
     page = _open(keep, ctx, qtbot, view.customer.id)
     v = page.view
     assert v.quotes.rowCount() == len(view.open_quotes)
@@ -86,7 +92,8 @@ def test_quotes_orders_history_activities_deals_and_the_pyramid_are_shown(keep, 
     assert v.prices.rowCount() == len(view.last_prices)
     assert v.activities.rowCount() == len(view.activities)
     assert v.deals.rowCount() == len(view.deals)
-    assert v.pyramid.text()  # class, temperature and why ("last order 94 days ago, usually every 30")
+    assert rank is not None
+    assert i18n.render(rank.explanation[0]) in v.pyramid.text()  # why: "last order 94 days ago, usually every 30"
     assert v.contacts.rowCount() == len(view.contacts)
 
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from sfa_desktop.i18n import N_, _, error_text, render, tr
+from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.operations.read.catalog import ProductDetail, product_detail, product_document_content
 from sfa_desktop.ui.background import ReplicaOp
 from sfa_desktop.ui.catalog.documents import kind_text, open_with_viewer
@@ -67,14 +68,24 @@ STOCK_COLUMNS = (
     Column("available", N_("Available"), "qty"), Column("reserved", N_("Reserved"), "qty"),
     Column("on_hand", N_("On hand"), "qty"), Column("incoming", N_("Incoming"), "qty"),
     Column("incoming_date", N_("Expected"), "date"),
-    Column("as_of", N_("Figure of"), "ago", tooltip=lambda r: format_cell(r.as_of, "datetime")),
+    # how old the figure is: from its age, never "in 5 minutes" when the ERP's clock runs ahead
+    Column("as_of", N_("Figure of"), "ago", display=lambda r: format_cell(utc_now() - r.age, "ago"),
+           tooltip=lambda r: format_cell(r.as_of, "datetime")),
 )
 DOCUMENT_COLUMNS = (
-    Column("kind", N_("Kind"), display=lambda r: kind_text(r.kind)), Column("title", N_("Title")),
+    Column("kind", N_("Kind"), display=lambda r: kind_text(r.kind)),
     Column("size", N_("Size"), display=lambda r: tr("{kb:number} KB", kb=max(1, round(r.size / 1024)))),
     Column("on_this_computer", N_("Offline"), display=lambda r: _("Yes") if r.on_this_computer else
            _("not on this computer")),
+    Column("title", N_("Title"), tooltip=lambda r: r.title),
 )
+
+
+def fit_height(table: RecordTable, most: int = 6) -> None:
+    """As tall as its rows (one to `most`), so the three tables fit one above the other."""
+    rows = min(max(table.model().rowCount(), 1), most)
+    height = table.horizontalHeader().height() + rows * table.verticalHeader().defaultSectionSize()
+    table.setFixedHeight(height + 2 * table.frameWidth() + table.horizontalScrollBar().sizeHint().height())
 
 
 class ProductDetailView(QScrollArea):
@@ -156,9 +167,6 @@ class ProductDetailView(QScrollArea):
         for widget in (self.title, self.facts, self.problem, self.price_box, self.stock_box, self.documents_box):
             layout.addWidget(widget)
         layout.addStretch(1)
-        for table in (self.break_table, self.stock_table, self.document_table):
-            table.setMinimumHeight(90)
-            table.setMaximumHeight(170)
         self.open_document.clicked.connect(lambda: self.open_row(self.document_table.current_row()))
         self.document_table.activated_row.connect(self.open_row)
         self._boxes(False)
@@ -227,6 +235,7 @@ class ProductDetailView(QScrollArea):
             self.document_table.select_row(0)
         for table in (self.break_table, self.stock_table, self.document_table):
             table.resizeColumnsToContents()
+            fit_height(table)
         self.loaded.emit(detail)
 
     def _show_price(self, detail: ProductDetail) -> None:

@@ -36,7 +36,7 @@ INVOICE_COLUMNS = (
     Column("due_date", N_("Due"), "date"),
     Column("amount", N_("Amount"), "money"),
     Column("paid", N_("Paid"), "money"),
-    Column("open_amount", N_("Open"), "money"),
+    Column("open_amount", N_("Still to pay"), "money"),
     Column("days_past_due", N_("Days past due"), "number",
            display=lambda r: str(r.days_past_due) if r.overdue else _("not yet due")),
 )

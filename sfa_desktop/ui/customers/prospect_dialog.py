@@ -99,6 +99,7 @@ class ProspectDialog(QDialog):
         self.duplicates.setObjectName("prospect_duplicates")
         self.duplicates.setAccessibleName(_("Customers that may be the same company"))
         self.duplicates.setMaximumHeight(110)
+        self.duplicates.setWordWrap(True)
         self.duplicates.itemActivated.connect(self._open_duplicate)
         self.different = QCheckBox(_("It is a different company: save it anyway"))
         self.different.setObjectName("prospect_different")
@@ -129,7 +130,7 @@ class ProspectDialog(QDialog):
         self._check_timer = debouncer(self, self.check, 300)
         self.matches: list[DuplicateMatch] = []
         self._check_generation = 0
-        self.resize(520, self.sizeHint().height())
+        self.resize(620, self.sizeHint().height())
 
     def draft(self) -> ProspectDraft:
         values = {name: (edit.text().strip() or None) for name, edit in self.fields.items()}

@@ -27,7 +27,7 @@ from sfa_desktop.ui.customers import columns
 from sfa_desktop.ui.customers.credit import CreditPanelView
 from sfa_desktop.ui.customers.filters import status_text
 from sfa_desktop.ui.row_list_model import RowListModel
-from sfa_desktop.ui.tables import RecordTable, open_link
+from sfa_desktop.ui.tables import RecordTable, TableOrEmpty, open_link
 
 
 def read_360(session: Any, customer_id: str) -> tuple[Customer360 | None, RankRow | None]:
@@ -66,6 +66,7 @@ class Customer360View(QWidget):
         self.setAccessibleName(_("Customer 360° view"))
         self.customer_id: str | None = None
         self.data: Customer360 | None = None
+        self._areas: list[tuple[TableOrEmpty, str]] = []
         self._generation = 0
 
         self.back = _button(_("← Customers"), "customer_back", _("Back to the list (Esc)"))
@@ -88,7 +89,7 @@ class Customer360View(QWidget):
         self.new_order = _button(_("New order"), "customer_new_order", _("A new order for this customer"))
         self.edit = _button(_("Edit…"), "customer_edit", _("Change phone, e-mail, segment, payment terms, "
                                                           "language (F2)"))
-        self.call = _button(_("Call"), "customer_call", _("Call the customer's phone number"))
+        self.call = _button(_("Call customer"), "customer_call", _("Call the customer's phone number"))
         self.write = _button(_("Write"), "customer_write", _("Write an e-mail to the customer"))
 
         header = QHBoxLayout()
@@ -155,11 +156,13 @@ class Customer360View(QWidget):
         model = RowListModel(cols, parent=self)
         return model, RecordTable(model, name=name, accessible=accessible)
 
-    def _section(self, layout: QVBoxLayout, title: str, table: RecordTable) -> None:
+    def _section(self, layout: QVBoxLayout, title: str, table: RecordTable, empty: str = "") -> None:
         label = QLabel(f"<b>{title}</b>")
         label.setBuddy(table)
+        area = TableOrEmpty(table, name=f"{table.objectName()}_empty")
+        self._areas.append((area, empty))
         layout.addWidget(label)
-        layout.addWidget(table, 1)
+        layout.addWidget(area, 1)
 
     def _contacts_tab(self) -> QWidget:
         page = QWidget()
@@ -167,7 +170,7 @@ class Customer360View(QWidget):
         self.contacts, self.contact_table = self._table(columns.CONTACT_COLUMNS, "customer_contacts", _("Contacts"))
         self.addresses, self.address_table = self._table(columns.ADDRESS_COLUMNS, "customer_addresses",
                                                          _("Addresses"))
-        self._section(layout, _("Contacts"), self.contact_table)
+        self._section(layout, _("Contacts"), self.contact_table, _("No contacts: the office keeps them in the ERP."))
         buttons = QHBoxLayout()
         self.contact_call = _button(_("Call contact"), "contact_call", _("Call the chosen contact"))
         self.contact_write = _button(_("Write to contact"), "contact_write", _("Write an e-mail to the chosen "
@@ -176,7 +179,7 @@ class Customer360View(QWidget):
         buttons.addWidget(self.contact_write)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self._section(layout, _("Addresses"), self.address_table)
+        self._section(layout, _("Addresses"), self.address_table, _("No addresses on this computer."))
         self.contact_call.clicked.connect(lambda: self._contact_link("tel"))
         self.contact_write.clicked.connect(lambda: self._contact_link("mailto"))
         self.contact_table.activated_row.connect(lambda row: self._contact_link("mailto", row))
@@ -187,8 +190,10 @@ class Customer360View(QWidget):
         layout = QVBoxLayout(page)
         self.quotes, self.quote_table = self._table(columns.QUOTE_COLUMNS, "customer_quotes", _("Open quotes"))
         self.orders, self.order_table = self._table(columns.ORDER_COLUMNS, "customer_orders", _("Open orders"))
-        self._section(layout, _("Open quotes"), self.quote_table)
-        self._section(layout, _("Open orders"), self.order_table)
+        self._section(layout, _("Open quotes"), self.quote_table,
+                      _("No open quotes. \"New quote\" above drafts one for this customer."))
+        self._section(layout, _("Open orders"), self.order_table,
+                      _("No open orders. \"New order\" above writes one for this customer."))
         self.quote_table.activated_row.connect(lambda row: self._open(self.quotes, row, "quotes"))
         self.order_table.activated_row.connect(lambda row: self._open(self.orders, row, "orders"))
         return page
@@ -200,8 +205,9 @@ class Customer360View(QWidget):
                                                        _("Order history"))
         self.prices, self.price_table = self._table(columns.LAST_PRICE_COLUMNS, "customer_last_prices",
                                                     _("Last price sold per product"))
-        self._section(layout, _("Order history"), self.history_table)
-        self._section(layout, _("Last price sold per product"), self.price_table)
+        self._section(layout, _("Order history"), self.history_table, _("No orders yet for this customer."))
+        self._section(layout, _("Last price sold per product"), self.price_table,
+                      _("Nothing sold to this customer yet: the catalog shows their list prices."))
         self.history_table.activated_row.connect(lambda row: self._open(self.history, row, "orders"))
         self.price_table.activated_row.connect(lambda row: self._open(self.prices, row, "catalog", "product_id"))
         return page
@@ -212,8 +218,9 @@ class Customer360View(QWidget):
         self.activities, self.activity_table = self._table(columns.ACTIVITY_COLUMNS, "customer_activities",
                                                            _("Activities"))
         self.deals, self.deal_table = self._table(columns.DEAL_COLUMNS, "customer_deals", _("Deals"))
-        self._section(layout, _("Activities"), self.activity_table)
-        self._section(layout, _("Deals"), self.deal_table)
+        self._section(layout, _("Activities"), self.activity_table,
+                      _("No visits, calls or notes yet: the Agenda section logs them."))
+        self._section(layout, _("Deals"), self.deal_table, _("No deals: the Deals section opens one."))
         self.activity_table.activated_row.connect(lambda row: self._open(self.activities, row, "agenda"))
         self.deal_table.activated_row.connect(lambda row: self._open(self.deals, row, "deals"))
         return page
@@ -292,9 +299,12 @@ class Customer360View(QWidget):
         self.prices.set_rows(data.last_prices)
         self.activities.set_rows(data.activities)
         self.deals.set_rows(data.deals)
-        for table in (self.contact_table, self.address_table, self.quote_table, self.order_table,
-                      self.history_table, self.price_table, self.activity_table, self.deal_table):
-            table.resizeColumnsToContents()
+        for area, empty in self._areas:
+            area.table.resizeColumnsToContents()
+            if area.table.model().rowCount():
+                area.show_table()
+            else:
+                area.show_empty(empty)
         self.loaded.emit(data)
 
     def _fill_master(self, data: Customer360) -> None:

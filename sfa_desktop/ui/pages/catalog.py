@@ -51,6 +51,10 @@ PRODUCT_COLUMNS = (
 )
 
 
+#: Widths at 1280x800 with the detail beside (SKU, product, brand, category, unit, available).
+COLUMN_WIDTHS = (95, 165, 80, 80, 40, 75)
+
+
 class CatalogPage(QWidget):
     """List on the left, detail on the right; the current row's detail follows the arrows."""
 
@@ -69,6 +73,8 @@ class CatalogPage(QWidget):
                                   streams=("products", "stock_levels", "price_lists", "price_list_items"),
                                   parent=self, batch=BATCH)
         self.table = RecordTable(self.model, name="product_list", accessible=_("Products"), sortable=True)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
         self.list_area = TableOrEmpty(self.table, name="catalog_empty")
         self.count = QLabel()
         self.count.setObjectName("catalog_count")
@@ -93,7 +99,7 @@ class CatalogPage(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([740, 520])
+        self.splitter.setSizes([660, 620])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)

@@ -26,6 +26,11 @@ STREAMS = ("customers", "addresses", "contacts", "open_items", "orders", "quotes
            "customer_ranks")
 
 
+#: Widths of the list's columns at 1280x800 (name, code, city, prov., segment, status, balance,
+#: overdue, available, last order; last visit takes the rest): the rows are lazy, so not measured.
+COLUMN_WIDTHS = (250, 80, 120, 45, 165, 115, 100, 100, 150, 95)
+
+
 class CustomersPage(QWidget):
     """List and 360 in a stack; `show_target(customer_id)` opens one customer from anywhere."""
 
@@ -45,6 +50,8 @@ class CustomersPage(QWidget):
                                   streams=("customers", "open_items", "orders", "activities", "addresses"),
                                   parent=self)
         self.table = RecordTable(self.model, name="customer_list", accessible=_("Customers"), sortable=True)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
         self.list_area = TableOrEmpty(self.table, name="customer_empty")
         self.count = QLabel()
         self.count.setObjectName("customer_count")
