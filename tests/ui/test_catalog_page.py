@@ -243,3 +243,16 @@ def test_an_unknown_product_target_says_so(keep, ctx, qtbot):
     with qtbot.wait_signal(page.detail.loaded, timeout=5000):
         page.show_target("no-such-product")
     assert "non è più" in page.detail.title.text() or "not in the catalog" in page.detail.title.text()
+
+
+def test_every_control_has_an_accessible_name(keep, ctx, qtbot):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit
+
+    page = _page(keep, ctx, qtbot)
+    with qtbot.wait_signal(page.detail.loaded, timeout=5000):
+        page.show_target(page.model.id_at(0))
+    for kind in (QAbstractButton, QComboBox, QLineEdit, QAbstractItemView):
+        for widget in page.findChildren(kind):
+            if not widget.objectName() or widget.objectName().startswith("qt_"):
+                continue  # Qt's own parts of a combo box or a scroll bar
+            assert widget.accessibleName(), widget.objectName()
