@@ -151,3 +151,14 @@ def test_every_control_has_an_accessible_name(keep, ctx, qtbot):
             if widget.objectName().startswith("qt_") or not widget.objectName():
                 continue
             assert widget.accessibleName(), widget.objectName()
+
+
+def test_ctrl_f_puts_the_cursor_in_the_search_even_from_the_360(keep, ctx, qtbot):
+    page = _page(keep, ctx, qtbot)
+    page.activateWindow()
+    with qtbot.wait_signal(page.view.loaded, timeout=5000):
+        page.show_target(page.model.id_at(0))
+    page.view.tabs.setFocus()
+    QTest.keyClick(page.view.tabs, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.stack.currentIndex() == 0
+    qtbot.wait_until(lambda: page.filters.search.hasFocus())
