@@ -287,6 +287,8 @@ class Order(Base):
     decided_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+    #: The customer's signature "per accettazione" (domain.signature path data), None when unsigned.
+    signature: Mapped[str | None]
     dirty: Mapped[bool] = _dirty()
 
 
