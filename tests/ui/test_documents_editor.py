@@ -51,7 +51,7 @@ def test_a_new_quote_is_priced_by_the_core_and_saved_as_typed(ctx, synced_agent,
 
 def test_undo_and_redo_a_line(ctx, synced_agent, qtbot) -> None:
     customer_id, _code = active_customer(synced_agent)
-    [(pid, sku, _pack)] = priced_products(synced_agent, 1, packed=False)
+    [(_pid, sku, _pack)] = priced_products(synced_agent, 1, packed=False)
     page = _page(ctx, qtbot, "order")
     page.show_target("new:" + customer_id)
     editor = page.editor
@@ -79,7 +79,7 @@ def test_unknown_sku_is_said_in_place(ctx, synced_agent, qtbot) -> None:
 
 def test_quantity_not_a_multiple_of_the_pack(ctx, synced_agent, qtbot) -> None:
     customer_id, _code = active_customer(synced_agent)
-    [(pid, sku, pack)] = priced_products(synced_agent, 1, packed=True)
+    [(_pid, sku, pack)] = priced_products(synced_agent, 1, packed=True)
     page = _page(ctx, qtbot, "order")
     page.show_target("new:" + customer_id)
     editor = page.editor
@@ -95,7 +95,7 @@ def test_quantity_not_a_multiple_of_the_pack(ctx, synced_agent, qtbot) -> None:
 
 def test_discount_10_plus_plus_5_is_refused_in_place(ctx, synced_agent, qtbot) -> None:
     customer_id, _code = active_customer(synced_agent)
-    [(pid, sku, _pack)] = priced_products(synced_agent, 1, packed=False)
+    [(_pid, sku, _pack)] = priced_products(synced_agent, 1, packed=False)
     page = _page(ctx, qtbot, "quote")
     page.show_target("new:" + customer_id)
     editor = page.editor
@@ -116,7 +116,7 @@ def test_discount_10_plus_plus_5_is_refused_in_place(ctx, synced_agent, qtbot) -
 
 def test_a_net_price_typed_directly(ctx, synced_agent, qtbot) -> None:
     customer_id, _code = active_customer(synced_agent)
-    [(pid, sku, _pack)] = priced_products(synced_agent, 1, packed=False)
+    [(_pid, sku, _pack)] = priced_products(synced_agent, 1, packed=False)
     page = _page(ctx, qtbot, "quote")
     page.show_target("new:" + customer_id)
     editor = page.editor
@@ -133,7 +133,7 @@ def test_a_net_price_typed_directly(ctx, synced_agent, qtbot) -> None:
 def test_blocked_customer_gets_no_document(ctx, synced_agent, qtbot) -> None:
     blocked = blocked_customer(synced_agent)
     assert blocked is not None
-    [(pid, sku, _pack)] = priced_products(synced_agent, 1, packed=False)
+    [(_pid, sku, _pack)] = priced_products(synced_agent, 1, packed=False)
     page = _page(ctx, qtbot, "order")
     page.show_target("new:" + blocked)
     editor = page.editor
