@@ -25,7 +25,7 @@ from sfa_desktop.domain.pricing import suggest_quantity
 from sfa_desktop.local_db.models import Customer, Order, OrderLine, Product, Quote, QuoteLine, StockLevel
 from sfa_desktop.operations import context
 from sfa_desktop.operations.catalog import customer_credit, product_terms
-from sfa_desktop.operations.lines import LineRequest, price_draft
+from sfa_desktop.operations.lines import LineRequest, PricingInputs, price_with, pricing_inputs
 from sfa_desktop.operations.read.common import chunks
 from sfa_desktop.operations.read.documents import (
     ApprovalReasonRow,
@@ -141,6 +141,8 @@ class DocumentPreview:
     problem: Message | None
     problem_line: int | None  # 1-based line the problem is about
     customer: EditorCustomer | None
+    #: What the pricing read from the replica: the editor passes it back for the next recompute.
+    inputs: PricingInputs | None = None
 
 
 def editor_customer(session: Session, customer_id: str, *, today: dt.date | None = None,
@@ -220,43 +222,51 @@ def _line_of(problem: Message) -> int | None:
 def preview_document(session: Session, *, customer_id: str, lines: Sequence[LineRequest],
                      document_discount: str | None = None, quote_id: str | None = None,
                      order_id: str | None = None, stock: Mapping[str, Decimal | None] | None = None,
-                     customer: EditorCustomer | None = None, today: dt.date | None = None) -> DocumentPreview:
+                     customer: EditorCustomer | None = None, inputs: PricingInputs | None = None,
+                     today: dt.date | None = None) -> DocumentPreview:
     """The live preview of a document being written (no write): see the module docstring.
 
-    `stock` and `customer` may be passed when the editor already holds them (the figures beside
-    the lines do not change while the agent types), so a recompute only prices.
+    `stock`, `customer` and `inputs` (the previous preview's) may be passed when the editor
+    already holds them: they do not change while the agent types, so a recompute only prices.
+    `inputs` are read again when they do not cover the lines' products, the customer or the day.
     """
     on = today or context.today()
-    row = session.get(Customer, customer_id) if isinstance(customer_id, str) else None
     if customer is None:
         customer = editor_customer(session, customer_id, today=on, exclude_order=order_id)
-    if row is None or customer is None:
+    if customer is None:
         return _empty(Message("op.customer_unknown"), None, customer)
     if not lines:
         return _empty(None, None, customer, _warnings((), {}, customer, Decimal(0)))
+    product_ids = {r.product_id for r in lines}
+    if inputs is None or not inputs.covers(customer_id=customer_id, product_ids=product_ids, on=on,
+                                           quote_id=quote_id):
+        row = session.get(Customer, customer_id)
+        if row is None:
+            return _empty(Message("op.customer_unknown"), None, customer)
+        inputs = pricing_inputs(session, customer=row, product_ids=product_ids, on=on, quote_id=quote_id)
     try:
-        priced = price_draft(session, customer=row, requests=lines, document_discount=document_discount, on=on,
-                             quote_id=quote_id)
+        priced = price_with(inputs, requests=lines, document_discount=document_discount)
     except UserError as error:
-        return _empty(error.message, _line_of(error.message), customer)
+        return _empty(error.message, _line_of(error.message), customer, inputs=inputs)
     shown = tuple(LinePreview(x.line_no, x.product_id, x.sku, x.description, x.quantity, x.unit, x.unit_price,
                               x.discount_text, x.net_price, x.net_unit_price, x.net_amount, x.vat_rate, x.vat_nature,
                               x.price_list_code) for x in priced.lines)
-    if stock is None:
-        stock = {pid: f.available for pid, f in product_facts(session, None, {x.product_id for x in shown}).items()}
+    if stock is None or not product_ids <= stock.keys():
+        stock = {pid: f.available for pid, f in product_facts(session, None, product_ids).items()}
     totals = priced.totals
     reasons = tuple(r for r in (approval_reason_row(a.to_dict()) for a in priced.approval_reasons) if r is not None)
     return DocumentPreview(
         shown, totals.goods_total, totals.document_discount_amount, totals.taxable_total,
         tuple(VatRow(b.rate, b.nature, b.taxable, b.vat) for b in totals.vat_buckets), totals.vat_total,
         totals.grand_total, reasons, tuple(_warnings(shown, stock, customer, totals.grand_total)), None, None,
-        customer)
+        customer, inputs)
 
 
 def _empty(problem: Message | None, line: int | None, customer: EditorCustomer | None,
-           warnings: Sequence[Message] = ()) -> DocumentPreview:
+           warnings: Sequence[Message] = (), inputs: PricingInputs | None = None) -> DocumentPreview:
     zero = Decimal(0)
-    return DocumentPreview((), zero, zero, zero, (), zero, zero, (), tuple(warnings), problem, line, customer)
+    return DocumentPreview((), zero, zero, zero, (), zero, zero, (), tuple(warnings), problem, line, customer,
+                           inputs)
 
 
 @dataclass(frozen=True, slots=True)

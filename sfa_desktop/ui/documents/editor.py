@@ -58,6 +58,18 @@ from sfa_desktop.ui.documents.undo import DraftChange
 SAVE_DELAY_MS = 600
 
 
+def _only_this_document(changes: Any, doc_id: str | None) -> bool:
+    """The change is this editor's own save (nothing its figures depend on moved)."""
+    if not set(changes.rows) <= {"quotes", "quote_lines", "orders", "order_lines"}:
+        return False
+    for stream in ("quotes", "orders"):
+        if stream in changes.rows:
+            ids = changes.ids(stream)
+            if ids is None or not ids <= {doc_id}:
+                return False
+    return True
+
+
 class DocumentEditor(QWidget):
     """One quote or order being written or looked at; `kind` is "quote" or "order"."""
 
@@ -78,6 +90,7 @@ class DocumentEditor(QWidget):
         self.customer: EditorCustomer | None = None
         self.preview: DocumentPreview | None = None
         self.facts: dict[str, ProductFacts] = {}
+        self._inputs = None  # what the last preview's pricing read: reused until a sync changes data
         self.editable = True
         self._unsaved = False
         self._saving = False
@@ -87,6 +100,7 @@ class DocumentEditor(QWidget):
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_now)
         ctx.bridge.unlocked.connect(self._resume_after_unlock)
+        ctx.bridge.streams_changed.connect(self._data_changed)
 
     # ------------------------------------------------------------------ layout
 
@@ -201,7 +215,7 @@ class DocumentEditor(QWidget):
         self.doc_id, self.document, self.editable = str(uuid.uuid4()), None, True
         self._set_draft(Draft(self.kind))
         self.undo_stack.clear()
-        self.customer, self.preview, self.facts = None, None, {}
+        self.customer, self.preview, self.facts, self._inputs = None, None, {}, None
         self.credit.show_customer(None)
         self._unsaved = False
         self._show_state("")
@@ -224,6 +238,7 @@ class DocumentEditor(QWidget):
             self._show_state(_("This document is not on this computer (any more)."), problem=True)
             return
         self.doc_id, self.document, self.editable = doc.id, doc, doc.editable
+        self._inputs, self.preview = None, None
         lines = tuple(DraftLine(x.product_id, x.sku, x.description, x.quantity, x.discount, x.net_price)
                       for x in doc.lines)
         self._set_draft(Draft(self.kind, doc.customer_id, lines, doc.document_discount or "", doc.notes or "",
@@ -410,7 +425,8 @@ class DocumentEditor(QWidget):
                 "document_discount": draft.document_discount or None,
                 "quote_id": self.document.quote_id if self.document else None,
                 "order_id": self.doc_id if self.kind == "order" else None,
-                "stock": {pid: f.available for pid, f in self.facts.items()}, "customer": self.customer}
+                "stock": {pid: f.available for pid, f in self.facts.items()}, "customer": self.customer,
+                "inputs": self._inputs}
 
     def _preview(self) -> None:
         if not self.draft.customer_id or self.customer is None:
@@ -425,6 +441,7 @@ class DocumentEditor(QWidget):
         if generation != self._preview_generation:
             return  # a newer change is being priced
         self.preview = preview
+        self._inputs = preview.inputs
         problem_row = preview.problem_line - 1 if preview.problem_line else None
         if preview.problem is None or preview.lines:
             self.lines_model.set_preview(preview.lines, problem_row)
@@ -492,6 +509,18 @@ class DocumentEditor(QWidget):
     def _save_failed(self, error: BaseException) -> None:
         self._unsaved = True  # kept in the editor; saved again at the next change or unlock
         self._show_state(i18n.tr("Draft not saved, kept here: {error}", error=i18n.error_text(error)), problem=True)
+
+    def _data_changed(self, changes: Any) -> None:
+        """A sync or another screen changed the replica: prices, stock or credit may have moved."""
+        if _only_this_document(changes, self.doc_id):
+            return  # this editor's own save
+        if changes.touches("products", "price_lists", "price_list_items", "stock_levels", "customers",
+                           "open_items", "orders", "settings", "users"):
+            self._inputs = None
+            if self.draft.customer_id:
+                self._load_customer(self.draft.customer_id)
+            if self.draft.lines:
+                self._load_facts([line.product_id for line in self.draft.lines])
 
     def _resume_after_unlock(self) -> None:
         if self._unsaved:
