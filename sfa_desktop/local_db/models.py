@@ -287,9 +287,10 @@ class Order(Base):
     decided_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
-    #: The customer's signature "per accettazione" (domain.signature path data), None when unsigned.
-    signature: Mapped[str | None]
     dirty: Mapped[bool] = _dirty()
+    #: The customer's signature "per accettazione" (domain.signature path data), None when unsigned.
+    #: Last, where replica step 6 adds it to an existing file (both schemas stay the same).
+    signature: Mapped[str | None]
 
 
 class OrderLine(_DocumentLine, Base):
