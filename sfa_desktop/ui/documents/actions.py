@@ -36,6 +36,17 @@ from sfa_desktop.ui.documents.pdf_view import PdfPreview, RenderedDocument, prin
 from sfa_desktop.ui.documents.signature_pad import SignatureDialog
 
 
+def ok_cancel(accept, reject) -> QDialogButtonBox:
+    """OK and Cancel in the agent's language (Qt's own button texts come from its catalogs, not ours)."""
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(_("OK"), QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setDefault(True)
+    buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(reject)
+    return buttons
+
+
 class ReasonDialog(QDialog):
     """Why a quote was won (optional) or lost (required), or why an order is cancelled."""
 
@@ -49,9 +60,7 @@ class ReasonDialog(QDialog):
         self.reason.setAccessibleName(prompt)
         self.error = QLabel()
         self.error.setObjectName("reason_error")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self._accept, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(prompt))
         layout.addWidget(self.reason)
@@ -72,7 +81,9 @@ class PreviewDialog(QDialog):
         self.setWindowTitle(title)
         self.view = PdfPreview(self)
         self.view.show_document(rendered)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = QDialogButtonBox()
+        close = buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.setObjectName("close")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)

@@ -115,6 +115,8 @@ class DocumentEditor(QWidget):
         self.save_state.setObjectName("save_state")
         self.save_state.setAccessibleName(_("Draft state"))
         self.save_state.setWordWrap(True)
+        self.save_state.setMinimumWidth(220)
+        self.save_state.setMaximumWidth(700)
         self.picker = CustomerPicker(self.ctx.runner)
         self.picker.customer_chosen.connect(self.set_customer)
         self.entry = LineEntry(self.ctx.runner)
@@ -184,7 +186,9 @@ class DocumentEditor(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 2)
+        right.setMinimumWidth(400)
+        splitter.setSizes([820, 440])
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)
@@ -263,6 +267,8 @@ class DocumentEditor(QWidget):
             if self.kind == "quote":
                 text = i18n.tr("Quote {number} rev. {revision} · {status}", number=doc.number,
                                revision=doc.revision, status=status)
+            elif doc.number.startswith("DRAFT-"):  # numbered from the device's block when submitted
+                text = i18n.tr("Order (numbered when submitted) · {status}", status=status)
             else:
                 text = i18n.tr("Order {number} · {status}", number=doc.number, status=status)
         self.title.setText(text)

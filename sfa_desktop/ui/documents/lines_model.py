@@ -52,7 +52,7 @@ COLUMNS: tuple[LineColumn, ...] = (
     LineColumn("unit", N_("Unit")),
     LineColumn("unit_price", N_("Price"), numeric=True),
     LineColumn("discount", N_("Discount"), editable=True),
-    LineColumn("net_price", N_("Agreed net price"), numeric=True, editable=True),
+    LineColumn("net_price", N_("Net price"), numeric=True, editable=True),
     LineColumn("net_amount", N_("Amount"), numeric=True),
     LineColumn("vat", N_("VAT")),
     LineColumn("available", N_("In stock"), numeric=True),
@@ -216,5 +216,7 @@ class LinesModel(QAbstractTableModel):
                            number=sold.order_number, quantity=sold.quantity, unit=sold.unit,
                            price=sold.unit_price, discount=sold.discount or "–")
         if key == "net_price":
-            return i18n._("A net unit price agreed with the customer, instead of a discount")
+            if self._lines[row].net_price is not None:
+                return i18n._("A net unit price agreed with the customer, instead of a discount")
+            return i18n._("The net unit price after the discounts; type a price to agree it with the customer")
         return None

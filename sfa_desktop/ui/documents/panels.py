@@ -4,10 +4,19 @@ the approval preview. They show figures the core computed; nothing is added up h
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QListWidget, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
 from sfa_desktop import i18n
-from sfa_desktop.i18n import _
+from sfa_desktop.i18n import N_, _
 from sfa_desktop.operations.read.editor import DocumentPreview, EditorCustomer
 from sfa_desktop.ui.table_model import format_cell
 
@@ -23,8 +32,8 @@ def _value_label(name: str) -> QLabel:
 class CreditPanel(QGroupBox):
     """Credit limit, balance, overdue and what is still available, for the chosen customer."""
 
-    FIELDS = (("credit_limit", "Credit limit"), ("balance", "Balance owed"), ("overdue", "Overdue"),
-              ("available", "Available credit"))
+    FIELDS = (("credit_limit", N_("Credit limit")), ("balance", N_("Balance owed")), ("overdue", N_("Overdue")),
+              ("available", N_("Available credit")))
 
     def __init__(self) -> None:
         super().__init__(_("Customer credit"))
@@ -68,8 +77,8 @@ class TotalsPanel(QGroupBox):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.values: dict[str, QLabel] = {}
-        for key, title in (("goods_total", "Goods"), ("document_discount_amount", "Document discount"),
-                           ("taxable_total", "Taxable"), ("vat_total", "VAT"), ("grand_total", "Total")):
+        for key, title in (("goods_total", N_("Goods")), ("document_discount_amount", N_("Document discount")),
+                           ("taxable_total", N_("Taxable")), ("vat_total", N_("VAT")), ("grand_total", N_("Total"))):
             self.values[key] = _value_label("total_" + key)
             form.addRow(_(title), self.values[key])
         bold = self.values["grand_total"].font()
@@ -81,7 +90,9 @@ class TotalsPanel(QGroupBox):
         self.vat.setAccessibleName(_("VAT summary"))
         self.vat.setHorizontalHeaderLabels([_("VAT rate or nature"), _("Taxable"), _("VAT")])
         self.vat.verticalHeader().hide()
-        self.vat.horizontalHeader().setStretchLastSection(True)
+        self.vat.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.vat.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.vat.setWordWrap(False)
         self.vat.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.vat.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.vat.setMaximumHeight(110)
@@ -93,7 +104,7 @@ class TotalsPanel(QGroupBox):
         rows = preview.vat_rows if preview else ()
         self.vat.setRowCount(len(rows))
         for i, row in enumerate(rows):
-            name = row.nature or format_cell(row.rate, "percent") + " %"
+            name = row.nature or format_cell(row.rate, "percent")
             for j, text in enumerate((name, format_cell(row.taxable, "money"), format_cell(row.vat, "money"))):
                 item = QTableWidgetItem(text)
                 if j:
@@ -119,16 +130,22 @@ class ChecksPanel(QGroupBox):
         self.warnings.setObjectName("editor_warnings")
         self.warnings.setAccessibleName(_("Warnings"))
         self.warnings.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.warnings.setMaximumHeight(90)
+        self.warnings.setMaximumHeight(110)
         layout.addWidget(QLabel(_("Warnings")))
         layout.addWidget(self.warnings)
         self.approval = QListWidget()
         self.approval.setObjectName("approval_preview")
         self.approval.setAccessibleName(_("Approval preview"))
         self.approval.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.approval.setMaximumHeight(90)
+        self.approval.setMinimumHeight(110)
         layout.addWidget(QLabel(_("What the office will be asked to approve")))
         layout.addWidget(self.approval)
+
+        for listing in (self.warnings, self.approval):
+            # whole sentences, wrapped: a reason cut at the panel's edge would say nothing
+            listing.setWordWrap(True)
+            listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            listing.setResizeMode(QListWidget.ResizeMode.Adjust)
 
     def show_problem(self, text: str | None) -> None:
         self.problem.setText("⚠ " + text if text else "")
@@ -145,6 +162,6 @@ class ChecksPanel(QGroupBox):
             self.warnings.addItem(_("No warnings."))
         for reason in preview.approval:
             who = i18n.render(reason.role_label) if reason.role_label else ""
-            self.approval.addItem(i18n.render(reason.message) + (f" ({who})" if who else ""))
+            self.approval.addItem(i18n.render(reason.message) + (f" — {who}" if who else ""))
         if preview.lines and not preview.approval:
             self.approval.addItem(_("Nothing: the order would be approved at once."))
