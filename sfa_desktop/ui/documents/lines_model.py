@@ -179,7 +179,7 @@ class LinesModel(QAbstractTableModel):
         if key == "description":
             return line.description
         if key == "quantity":
-            return i18n.qty(line.quantity)
+            return _cell(line.quantity, "qty")
         if key == "unit":
             return facts.unit if facts else (priced.unit if priced else "")
         if key == "unit_price":
