@@ -162,3 +162,31 @@ def test_replica_locked_mid_edit_keeps_the_draft(ctx, synced_agent, qtbot) -> No
     qtbot.waitUntil(lambda: "⚠" in editor.save_state.text(), timeout=10000)
     assert editor.draft.lines[0].quantity == Decimal(4)  # kept in the editor
     assert editor.has_unsaved_input
+
+
+def test_a_barcode_scanner_adds_lines_and_a_second_scan_adds_a_pack(ctx, synced_agent, qtbot) -> None:
+    from sqlalchemy import select
+
+    from sfa_desktop.local_db.models import PriceListItem, Product
+
+    customer_id, _code = active_customer(synced_agent)
+    barcode = synced_agent.session.read(lambda s: s.scalar(
+        select(Product.barcode).where(Product.active.is_(True), Product.barcode.is_not(None),
+                                      Product.id.in_(select(PriceListItem.product_id))).limit(1)))
+    assert barcode and barcode.isdigit()
+    page = _page(ctx, qtbot, "order")
+    page.show_target("new:" + customer_id)
+    editor = page.editor
+    qtbot.waitUntil(lambda: editor.customer is not None, timeout=10000)
+    _add(qtbot, editor, barcode, 1)  # keyClicks types faster than a person: a scanner's burst
+    first = editor.draft.lines[0].quantity
+    QTest.keyClicks(editor.entry.edit, barcode)
+    QTest.keyClick(editor.entry.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.draft.lines[0].quantity == 2 * first, timeout=10000)
+    assert len(editor.draft.lines) == 1 and editor.entry.edit.hasFocus() and editor.entry.edit.text() == ""
+    # typed by hand (slowly), the same digits are a code like any other: a new line
+    for digit in barcode:
+        QTest.keyClick(editor.entry.edit, digit)
+        QTest.qWait(45)
+    QTest.keyClick(editor.entry.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(editor.draft.lines) == 2, timeout=10000)

@@ -192,3 +192,18 @@ def test_signature_pad_records_strokes_and_bad_signatures_are_refused(qtbot) -> 
         with pytest.raises(SignatureError):
             check_signature(bad)
     assert Decimal(len(data)) < 64 * 1024
+
+
+def test_an_expired_quote_is_shown_and_cannot_be_converted(ctx, synced_agent, qtbot) -> None:
+    from sfa_desktop.operations.read.documents import quote_ids
+
+    expired = synced_agent.session.read(lambda s: quote_ids(s, status="expired"))
+    assert expired, "the small demo has expired quotes"
+    page = DocumentsPage(ctx, "quote")
+    qtbot.addWidget(page)
+    page.show_target(expired[0])
+    qtbot.waitUntil(lambda: page.editor.document is not None, timeout=10000)
+    assert page.editor.document.status == "expired" and not page.editor.document.convertible
+    assert not page.actions.buttons["convert"].isEnabled() and not page.editor.editable
+    assert page.actions.buttons["revise"].isEnabled()
+    assert page.editor.title.text().endswith("scaduto")
