@@ -207,3 +207,19 @@ def test_an_expired_quote_is_shown_and_cannot_be_converted(ctx, synced_agent, qt
     assert not page.actions.buttons["convert"].isEnabled() and not page.editor.editable
     assert page.actions.buttons["revise"].isEnabled()
     assert page.editor.title.text().endswith("scaduto")
+
+
+def test_signature_pad_takes_a_finger(qtbot) -> None:
+    from PySide6.QtCore import QPoint
+
+    pad = SignaturePad()
+    qtbot.addWidget(pad)
+    pad.resize(600, 200)
+    pad.show()
+    device = QTest.createTouchDevice()
+    QTest.touchEvent(pad, device).press(0, QPoint(40, 100)).commit()
+    for x in range(60, 500, 40):
+        QTest.touchEvent(pad, device).move(0, QPoint(x, 100 + (x % 80) - 40)).commit()
+    QTest.touchEvent(pad, device).release(0, QPoint(520, 90)).commit()
+    data = pad.signature()
+    assert check_signature(data) == data and len(pad.strokes) == 1 and len(pad.strokes[0]) > 5
