@@ -13,6 +13,7 @@ from sfa_desktop.domain import approval, lifecycle, numbering
 from sfa_desktop.domain import document_pricing as dp
 from sfa_desktop.domain.lifecycle import status_label
 from sfa_desktop.domain.messages import Message
+from sfa_desktop.domain.signature import SignatureError, check_signature
 from sfa_desktop.sync import protocol as p
 from sfa_server.accounts import device_owns_number, renew_block_if_low
 from sfa_server.audit import audit
@@ -313,6 +314,10 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     lines = parse_lines(pl.get("lines"))
     if not lines:
         raise Rejected("invalid", "push.order_needs_lines")
+    try:
+        signature = check_signature(pl.get("signature"))
+    except SignatureError as exc:
+        raise Rejected.of("invalid", exc) from exc
     quote, honoured = (None, None)
     quote_id = pl.get("quote_id")
     if quote_id:
@@ -342,6 +347,7 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
         vat_total=totals.vat_total,
         grand_total=totals.grand_total,
         approval_reasons=[r.to_dict() for r in reasons] or None,
+        signature=signature,
         created_at=now,
         updated_at=now,
         created_by=principal.user_id,

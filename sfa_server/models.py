@@ -327,6 +327,8 @@ class Order(Synced, Base):
     decided_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The customer's signature "per accettazione" (sfa_desktop.domain.signature path data).
+    signature: Mapped[str | None] = mapped_column(Text)
     # internal: who submitted it (nobody approves their own order)
     created_by: Mapped[str | None] = mapped_column(ID)
 
