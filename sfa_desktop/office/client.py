@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from sfa_desktop.domain.lifecycle import status_label
 from sfa_desktop.domain.messages import N_, UserError, register
 from sfa_desktop.office import rows
 from sfa_desktop.sync.errors import (
@@ -24,7 +25,7 @@ from sfa_desktop.sync.errors import (
 from sfa_desktop.sync.transport import Transport
 
 register({
-    "office.already_decided": N_("Order {number} was already {status} by {by} ({at}): someone was faster."),
+    "office.already_decided": N_("Order {number} was already {status} by {by} on {at:datetime}: someone was faster."),
     "office.not_pending": N_("Order {number} is {status}: there is nothing to decide."),
     "office.cancelled": N_("Order {number} was cancelled by the agent: there is nothing to decide."),
     "office.note_required": N_("Say why the order is rejected: the agent reads the note."),
@@ -50,7 +51,8 @@ class AlreadyDecidedError(OfficeError):
 
     def __init__(self, code: str, *, number: str, status: str, by: str | None, at: Any) -> None:
         self.number, self.status, self.by, self.at = number, status, by, rows.when(at)
-        super().__init__(code, number=number, status=status, by=by or "", at=self.at or "")
+        super().__init__(code, number=number, status=status_label("order_status", status), by=by or "",
+                         at=self.at or "")
 
 
 def _office_error(error: RequestRefusedError) -> OfficeError:
