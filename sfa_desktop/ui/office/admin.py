@@ -72,8 +72,8 @@ class AdminPage(QWidget):
         row.addWidget(self.reassign_button)
         r.addLayout(row)
         top = QHBoxLayout()
-        top.addWidget(users_box, 2)
-        top.addWidget(reassign_box, 3)
+        top.addWidget(users_box, 3)
+        top.addWidget(reassign_box, 2)
         box = QVBoxLayout(self)
         box.addWidget(self.banner)
         box.addLayout(top, 2)
@@ -85,15 +85,15 @@ class AdminPage(QWidget):
 
     def refresh(self) -> None:
         NetworkOp(self, lambda office: (office.users(), office.devices())).success(self._arrived) \
-            .failure(lambda e: self.banner.say(i18n.error_text(e))).run(self.runner)
+            .failure(lambda e: self.banner.say(i18n.error_text(e), warning=True)).run(self.runner)
 
     def _arrived(self, answer: tuple[list[User], list[Device]]) -> None:
         self.users, self.devices = answer
-        fill_table(self.user_table, [(N_("User"), "text"), (N_("Name"), "text"), (N_("Role"), "text"),
+        fill_table(self.user_table, [(N_("User name"), "text"), (N_("Name"), "text"), (N_("Role"), "text"),
                                      (N_("Code"), "text"), (N_("Active"), "text")],
                    [(u.username, u.full_name or "", _(ROLE_LABELS.get(u.role, u.role)), u.agent_code or "",
                      _("Yes") if u.active else _("No")) for u in self.users])
-        fill_table(self.device_table, [(N_("User"), "text"), (N_("Device"), "text"), (N_("Registered"), "date"),
+        fill_table(self.device_table, [(N_("User name"), "text"), (N_("Device"), "text"), (N_("Registered"), "date"),
                                        (N_("Last sync"), "ago"), (N_("Last push"), "ago"),
                                        (N_("Commands received"), "number"), (N_("Revoked"), "datetime"),
                                        (N_("Waiting for the device"), "text")],
@@ -119,7 +119,7 @@ class AdminPage(QWidget):
             return
         NetworkOp(self, lambda office: office.disable_user(user.id)) \
             .success(lambda u: (self.banner.say(_("{user} is disabled.").format(user=u.username)), self.refresh())) \
-            .failure(lambda e: self.banner.say(i18n.error_text(e))).run(self.runner)
+            .failure(lambda e: self.banner.say(i18n.error_text(e), warning=True)).run(self.runner)
 
     def _revoke(self) -> None:
         device = self._selected(self.device_table, self.devices)
@@ -132,13 +132,13 @@ class AdminPage(QWidget):
         NetworkOp(self, lambda office: office.revoke_device(device.id)) \
             .success(lambda d: (self.banner.say(_("{device} is revoked: its data is wiped at its next connection.")
                                                 .format(device=d.name)), self.refresh())) \
-            .failure(lambda e: self.banner.say(i18n.error_text(e))).run(self.runner)
+            .failure(lambda e: self.banner.say(i18n.error_text(e), warning=True)).run(self.runner)
 
     def _search(self) -> None:
         text = self.customer_search.text().strip()
         if text:
             NetworkOp(self, lambda office: office.customers(text)).success(self._customers_found) \
-                .failure(lambda e: self.banner.say(i18n.error_text(e))).run(self.runner)
+                .failure(lambda e: self.banner.say(i18n.error_text(e), warning=True)).run(self.runner)
 
     def _customers_found(self, customers: list[CustomerBrief]) -> None:
         self.customers = customers
@@ -157,4 +157,4 @@ class AdminPage(QWidget):
             .success(lambda who: self.banner.say(_("{customer} now belongs to {agent}: both agents' computers "
                                                    "follow at their next sync.").format(customer=customer.name,
                                                                                         agent=who))) \
-            .failure(lambda e: self.banner.say(i18n.error_text(e))).run(self.runner)
+            .failure(lambda e: self.banner.say(i18n.error_text(e), warning=True)).run(self.runner)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,15 +42,21 @@ class Banner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setBackgroundRole(self.palette().ColorRole.AlternateBase)
         self.setAutoFillBackground(True)
+        self.icon = QLabel()
         self.label = QLabel()
         self.label.setObjectName(name + ".text")
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box = QHBoxLayout(self)
-        box.addWidget(self.label)
+        box.addWidget(self.icon)
+        box.addWidget(self.label, 1)
         self.hide()
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, *, warning: bool = False) -> None:
+        """Show `text`; a warning (someone was faster, the server away) carries the style's warning icon."""
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning if warning
+                                         else QStyle.StandardPixmap.SP_MessageBoxInformation)
+        self.icon.setPixmap(icon.pixmap(22, 22))
         self.label.setText(text)
         self.setAccessibleName(text)
         self.setVisible(bool(text))
@@ -157,6 +164,7 @@ class ApprovalsPage(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([320, 460])  # about ten orders over the one being decided, at 1280x800
         box = QVBoxLayout(self)
         box.addWidget(splitter)
         self.setTabOrder(self.agent, self.reason)
@@ -198,7 +206,7 @@ class ApprovalsPage(QWidget):
                 self.table.selectRow(row)
 
     def _failed(self, error: BaseException) -> None:
-        self.banner.say(i18n.error_text(error))
+        self.banner.say(i18n.error_text(error), warning=True)
 
     # ------------------------------------------------------------------ one order
 
@@ -247,7 +255,7 @@ class ApprovalsPage(QWidget):
         self.model.refresh()
 
     def _not_decided(self, order_id: str, error: BaseException) -> None:
-        self.banner.say(i18n.error_text(error))
+        self.banner.say(i18n.error_text(error), warning=True)
         if isinstance(error, AlreadyDecidedError):
             self.show_order(order_id)  # shows who decided, and the buttons stay off
             self.model.refresh()

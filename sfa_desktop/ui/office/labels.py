@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sfa_desktop.i18n import N_, _
+import re
+from decimal import Decimal
+
+from sfa_desktop.i18n import N_, _, percent
 
 #: Approval rule -> short label (the queue's column and its filter).
 RULE_LABELS = {
@@ -38,3 +41,22 @@ ACTION_LABELS = {
 
 def action_label(action: str) -> str:
     return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+
+#: The duplicate check's signals (sfa_desktop.domain.prospects stores them in English).
+DUPLICATE_SIGNALS = {
+    "same VAT number": N_("same VAT number"),
+    "same tax code": N_("same tax code"),
+    "same phone": N_("same phone"),
+    "same e-mail": N_("same e-mail"),
+    "same e-mail domain": N_("same e-mail domain"),
+}
+_SIMILAR = re.compile(r"^similar name \((\d+)%\)$")
+
+
+def duplicate_reason(text: str) -> str:
+    if text in DUPLICATE_SIGNALS:
+        return _(DUPLICATE_SIGNALS[text])
+    similar = _SIMILAR.match(text)
+    if similar:
+        return _("similar name ({percent})").format(percent=percent(Decimal(similar.group(1))))
+    return text

@@ -22,7 +22,14 @@ from sfa_desktop.i18n import N_, _
 from sfa_desktop.office.rows import CustomerBrief, DuplicateCandidate, Prospect, ProspectDecision
 from sfa_desktop.ui.background import NetworkOp, Runner
 from sfa_desktop.ui.office.approvals import Banner
+from sfa_desktop.ui.office.labels import duplicate_reason
 from sfa_desktop.ui.office.order_view import fill_table, read_only_table
+
+
+def _why(target: DuplicateCandidate | CustomerBrief) -> str:
+    if not isinstance(target, DuplicateCandidate):
+        return ""  # a customer found by a search, not by the duplicate check
+    return ", ".join(duplicate_reason(r) for r in target.reasons)
 
 
 class ProspectsPage(QWidget):
@@ -110,7 +117,7 @@ class ProspectsPage(QWidget):
 
     def refresh(self) -> None:
         NetworkOp(self, lambda office: office.prospects()).success(self._arrived) \
-            .failure(lambda e: self.banner.say(i18n.error_text(e))).run(self.runner)
+            .failure(lambda e: self.banner.say(i18n.error_text(e), warning=True)).run(self.runner)
 
     def _arrived(self, prospects: list[Prospect]) -> None:
         chosen = self.current.id if self.current else None
@@ -150,8 +157,7 @@ class ProspectsPage(QWidget):
         self.targets = targets
         fill_table(self.candidates, [(N_("Customer"), "text"), (N_("ERP code"), "text"), (N_("City"), "text"),
                                      (N_("Agent"), "text"), (N_("Why"), "text")],
-                   [(t.name, t.erp_code or "", t.city or "", t.agent_username or "",
-                     ", ".join(t.reasons) if isinstance(t, DuplicateCandidate) else "") for t in targets])
+                   [(t.name, t.erp_code or "", t.city or "", t.agent_username or "", _why(t)) for t in targets])
         if targets:
             self.candidates.selectRow(0)
 
@@ -159,7 +165,7 @@ class ProspectsPage(QWidget):
         text = self.search.text().strip()
         if text:
             NetworkOp(self, lambda office: office.customers(text)).success(self._show_targets) \
-                .failure(lambda e: self.banner.say(i18n.error_text(e))).run(self.runner)
+                .failure(lambda e: self.banner.say(i18n.error_text(e), warning=True)).run(self.runner)
 
     def _enable(self, on: bool) -> None:
         for w in (self.erp_code, self.price_list, self.agent, self.note, self.accept_button, self.merge_button,
@@ -177,8 +183,7 @@ class ProspectsPage(QWidget):
         price_list, agent, note = self.price_list.currentData(), self.agent.currentData(), self.note.text()
         NetworkOp(self, lambda office: office.accept_prospect(p.id, erp_code=code, price_list_id=price_list,
                                                               agent_id=agent, note=note)) \
-            .success(lambda d: self._decided(p, d)).failure(lambda e: self.banner.say(i18n.error_text(e))) \
-            .run(self.runner)
+            .success(lambda d: self._decided(p, d)).failure(self._refused).run(self.runner)
 
     def _merge(self) -> None:
         p = self.current
@@ -190,8 +195,10 @@ class ProspectsPage(QWidget):
         NetworkOp(self, lambda office: office.merge_prospect(p.id, customer_id=target.customer_id
                                                              if isinstance(target, DuplicateCandidate)
                                                              else target.id, note=note)) \
-            .success(lambda d: self._decided(p, d)).failure(lambda e: self.banner.say(i18n.error_text(e))) \
-            .run(self.runner)
+            .success(lambda d: self._decided(p, d)).failure(self._refused).run(self.runner)
+
+    def _refused(self, error: BaseException) -> None:
+        self.banner.say(i18n.error_text(error), warning=True)
 
     def _decided(self, p: Prospect, decision: ProspectDecision) -> None:
         self.banner.say(_("{name} accepted as a new customer.").format(name=p.name) if decision.status == "accepted"
