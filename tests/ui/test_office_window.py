@@ -106,3 +106,24 @@ def test_an_agent_gets_no_office_window(qtbot, server) -> None:
     qtbot.wait_until(lambda: "agente" in (window.waiting.text() if window.waiting else ""), timeout=10_000)
     assert window.client is None
     window.close()
+
+
+def test_the_shells_signed_in_transport_opens_the_office(qtbot, server) -> None:
+    """The entry point the first-run / sign-in flow uses: its Transport and the login answer."""
+    import uuid
+
+    from sfa_desktop.sync.transport import Transport
+    from sfa_desktop.ui.office import is_office_role
+
+    transport = Transport(server.url)
+    answer = transport.login(username="ufficio", password="demo-ufficio", device_id=str(uuid.uuid4()),
+                             device_name="shell")
+    assert is_office_role(answer) and not is_office_role({"role": "agent"})
+    window = open_office_window(transport, answer, show=False)
+    qtbot.addWidget(window)
+    qtbot.wait_until(lambda: window.approvals.model.total > 0, timeout=20_000)
+    assert window.client.user.username == "ufficio"
+    with pytest.raises(ValueError):
+        open_office_window(transport, {"role": "agent"}, show=False)
+    window.close()
+    assert not transport.signed_in  # closing the window signed out

@@ -32,6 +32,7 @@ class OfficeWindow(QMainWindow):
         self.runner, self._owns_runner = runner, owns_runner
         self.client: OfficeClient | None = None
         self._bug_shown = False
+        self._closed = False
         self.tabs = QTabWidget()
         self.tabs.setObjectName("office.sections")
         self.waiting = QLabel(_("Signing in…"))
@@ -118,10 +119,18 @@ class OfficeWindow(QMainWindow):
                 error=type(error).__name__))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:  # closed twice (a test, then its teardown): the workers are gone already
+            super().closeEvent(event)
+            return
+        self._closed = True
         self.timer.stop()
         client, self.client = self.client, None
         if client is not None:
             self.runner.submit(NetworkOp(None, lambda _office: client.close()))
         if self._owns_runner:
-            self.runner.close()  # waits for the sign-out (one request without retries)
+            try:  # the sign-out is one request without retries: let it finish before the workers stop
+                self.runner.wait_idle(timeout=5)
+            except TimeoutError:
+                log.info("the sign-out did not finish in time; the session ends with its tokens")
+            self.runner.close()
         super().closeEvent(event)
