@@ -151,7 +151,6 @@ class ApprovalsPage(QWidget):
         right = QWidget()
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(0, 0, 0, 0)
-        right_box.addWidget(self.banner)
         right_box.addWidget(self.detail_stack, 1)
         right_box.addLayout(actions)
         left = QWidget()
@@ -166,7 +165,8 @@ class ApprovalsPage(QWidget):
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([320, 460])  # about ten orders over the one being decided, at 1280x800
         box = QVBoxLayout(self)
-        box.addWidget(splitter)
+        box.addWidget(self.banner)  # above both panes: a message never squeezes the queue alone
+        box.addWidget(splitter, 1)
         self.setTabOrder(self.agent, self.reason)
         self.setTabOrder(self.reason, self.table)
         self.setTabOrder(self.table, self.approve_button)
