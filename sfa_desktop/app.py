@@ -16,13 +16,18 @@ def build_parser() -> argparse.ArgumentParser:
         "Offline-first sales-force automation for field agents."))
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     parser.add_argument("--demo", action="store_true", help="same as the `demo` command")
+    parser.add_argument("--data-dir", default=None, help="folder of the local data and settings "
+                        "(default: the per-user data folder)")
     sub = parser.add_subparsers(dest="command")
 
     from sfa_desktop import demo
     from sfa_desktop.commands import pdf as pdf_command
     from sfa_desktop.commands import sync as sync_command
 
-    p = sub.add_parser("demo", help="embedded server + demo data: sync, quote, order, approval")
+    p = sub.add_parser("gui", help="open the desktop app (the default)")
+    p.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=run_gui)
+    p = sub.add_parser("demo", help="embedded server + demo data in the app (--script: narrated in the terminal)")
     demo.add_arguments(p)
     p.set_defaults(func=demo.run)
     p = sub.add_parser("sync", help="synchronise the local replica with the server (headless)")
@@ -56,6 +61,15 @@ def run_office(args: argparse.Namespace) -> int:
     return code
 
 
+def run_gui(args: argparse.Namespace) -> int:
+    """`sfa-desktop` alone: the desktop app."""
+    from pathlib import Path
+
+    from sfa_desktop.ui.app import run_gui as open_app
+
+    return open_app(Path(args.data_dir) if args.data_dir else None, exit_when_ready=args.exit_when_ready)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -64,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo and not getattr(args, "func", None):
         args = parser.parse_args(["demo"])
     if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+        args.func, args.exit_when_ready = run_gui, False
     from sfa_desktop.domain.messages import UserError
     from sfa_desktop.i18n import error_text
     from sfa_desktop.local_db import ReplicaError

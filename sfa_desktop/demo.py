@@ -1,4 +1,4 @@
-"""`sfa-desktop demo`: the whole product on one machine, narrated in the terminal.
+"""`sfa-desktop demo`: the whole product on one machine, in the app (or `--script`: narrated in the terminal).
 
 An embedded sfa-server on loopback with a generated Italian wholesaler; a field agent's encrypted
 replica syncs, searches, drafts a quote (PDF), submits an order that needs approval; the sales
@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sfa_desktop.domain.lifecycle import status_label
 from sfa_desktop.domain.messages import Message
 from sfa_desktop.domain.pricing import suggest_quantity
-from sfa_desktop.i18n import money, render
+from sfa_desktop.i18n import N_, money, render
 from sfa_desktop.local_db.models import Customer, Order, PriceListItem, Product, Quote
 from sfa_desktop.local_db.queries import customer_overview
 from sfa_desktop.local_db.search import search_customers, search_products
@@ -43,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workdir", help="folder for the demo's files (default: a new temporary folder)")
     parser.add_argument("--size", choices=("small", "large"), default="small", help="demo company size")
     parser.add_argument("--seed", type=int, default=7, help="demo data seed")
+    parser.add_argument("--script", action="store_true",
+                        help="no window: the terminal walkthrough (sync, quote, order, approval), a scripted check")
+    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
 
 
 def _step(text: str) -> None:
@@ -136,7 +139,14 @@ def _load_server(database_url: str, size: str, seed: int) -> None:
           f"({counts.get('customers', 0)} customers, {counts.get('products', 0)} products)")
 
 
+DEMO_NOTE = N_("This is a demo: an invented wholesaler on a server on this computer ({url}); nothing leaves it. "
+             "You are signed in as the agent ag01. To try the sales office, sign in at the same address as "
+             "ufficio, password demo-ufficio.")
+
+
 def run(args: argparse.Namespace) -> int:
+    if not args.script:
+        return run_in_app(args)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="sfa-demo-")).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'server.sqlite'}"
@@ -242,3 +252,31 @@ def _show_order(session: AgentSession, order_id: str) -> None:
         print(f"     - {render(text) if text else reason.get('message')}")
     if order.decision_note:
         print(f"     decision by {order.decided_by}: {order.decision_note}")
+
+
+def run_in_app(args: argparse.Namespace) -> int:
+    """The demo in the desktop app: the server is prepared and started on the app's network worker
+    (the window stays responsive), then the app signs in as the demo agent and syncs."""
+    from sfa_desktop.i18n import _
+    from sfa_desktop.ui.app import DemoStart, run_gui
+
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="sfa-demo-")).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite:///{workdir / 'server.sqlite'}"
+    servers: list[EmbeddedServer] = []
+
+    def prepare() -> str:
+        if not (workdir / "server.sqlite").exists():
+            _load_server(database_url, args.size, args.seed)
+        server = EmbeddedServer(database_url)
+        server.start()
+        servers.append(server)
+        return server.url
+
+    print(f"Demo files in {workdir}", flush=True)
+    try:
+        return run_gui(workdir / "app", log_dir=workdir / "logs", exit_when_ready=args.exit_when_ready,
+                       demo=DemoStart(prepare, AGENT[0], AGENT[1], note=_(DEMO_NOTE)))
+    finally:
+        for server in servers:
+            server.stop()

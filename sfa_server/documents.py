@@ -100,18 +100,24 @@ def _is_latest(session: Session, quote: Quote) -> bool:
 def _write_lines(
     session: Session, model: type, doc_field: str, doc_id: str, priced: dp.PricedDocument
 ) -> None:
+    # One read of the document's lines (their ids come from the document id and the line number),
+    # not one per line: under load each statement is a round trip to the database.
+    existing = {
+        line.id: line
+        for line in session.execute(select(model).where(getattr(model, doc_field) == doc_id)).scalars()
+    }
     keep = set()
     for x in priced.lines:
         row = line_row(doc_field, doc_id, x)
         keep.add(row["id"])
-        obj = session.get(model, row["id"])
+        obj = existing.get(row["id"])
         if obj is None:
             session.add(model(**row))
         else:
             for k, v in row.items():
                 setattr(obj, k, v)
-    for old in session.execute(select(model).where(getattr(model, doc_field) == doc_id)).scalars():
-        if old.id not in keep:
+    for line_id_, old in existing.items():
+        if line_id_ not in keep:
             session.delete(old)
 
 

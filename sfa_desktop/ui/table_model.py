@@ -125,6 +125,13 @@ class IdTableModel(QAbstractTableModel):
             .success(lambda ids: self._ids_arrived(generation, ids)) \
             .failure(self._failed).run(self.runner)
 
+    def refresh(self) -> None:
+        """Forget the fetched rows and read the id list again: for lists whose rows change without a
+        stream change naming them (the outbox, the conflict inbox: local tables the sync rewrites)."""
+        self._cache.clear()
+        self._asked.clear()
+        self.reload()
+
     @property
     def is_loading(self) -> bool:
         return self._loading

@@ -164,7 +164,7 @@ class OrderView(QWidget):
             shown = QLabel(i18n.money(value))
             shown.setAccessibleName(label)
             self.credit_form.addRow(label, shown)
-        fill_table(self.invoices, [(N_("Invoice"), "text"), (N_("Due"), "date"), (N_("Open"), "money"),
+        fill_table(self.invoices, [(N_("Invoice"), "text"), (N_("Due"), "date"), (N_("Still to pay"), "money"),
                                    (N_("Days late"), "number")],
                    [(i.document_number, i.due_date, i.open, i.days_overdue) for i in c.overdue_invoices])
         fill_table(self.open_orders, [(N_("Number"), "text"), (N_("Status"), "text"), (N_("Total"), "money")],

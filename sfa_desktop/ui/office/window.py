@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -25,6 +25,9 @@ REFRESH_MS = 30_000
 
 
 class OfficeWindow(QMainWindow):
+    #: The window was closed (the shell quits the app).
+    closed = Signal()
+
     def __init__(self, runner: Runner, *, owns_runner: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("office.window")
@@ -134,3 +137,4 @@ class OfficeWindow(QMainWindow):
                 log.info("the sign-out did not finish in time; the session ends with its tokens")
             self.runner.close()
         super().closeEvent(event)
+        self.closed.emit()
