@@ -332,6 +332,15 @@ class Order(Synced, Base):
     # internal: who submitted it (nobody approves their own order)
     created_by: Mapped[str | None] = mapped_column(ID)
 
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            Index("ix_orders_change", "change_tx", "change_seq"),
+            # the office's approval queue in page order (oldest first), of everybody or of one agent
+            Index("ix_orders_queue", "status", "created_at", "id"),
+            Index("ix_orders_queue_agent", "status", "agent_id", "created_at", "id"),
+        )
+
 
 class OrderLine(DocumentLine, Synced, Base):
     __tablename__ = "order_lines"

@@ -181,7 +181,7 @@ def test_a_bad_page_is_refused_before_anything_is_written(replica: Replica) -> N
 
     bad_stock = copy.deepcopy(STOCK)
     bad_stock[1]["available"] = "1_000"
-    with pytest.raises(protocol.ProtocolError, match="stock_levels.available"):
+    with pytest.raises(protocol.ProtocolError, match=r"stock_levels\.available"):
         prepare_bulk_page(snapshot_page(table("warehouses", WAREHOUSES), table("stock_levels", bad_stock)))
     with pytest.raises(protocol.ProtocolError):
         load(replica, snapshot_page(table("warehouses", WAREHOUSES), table("stock_levels", bad_stock)))
