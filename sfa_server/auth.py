@@ -214,17 +214,16 @@ def refresh(body: RefreshRequest, request: Request, sessions: Sessions) -> Token
                 "This device was revoked by an administrator: its local data must be wiped.",
                 "device_revoked",
             )
+        if user is None or not user.active:
+            # before reuse detection: a disabled account is told so, whatever its token
+            raise ApiError(401, "This account is disabled.", "user_disabled")
         if token.revoked_at is None and token.rotated_at is not None:
             again = _lost_rotation(session, secret, body.refresh_token, token, user, device)
             if again is not None:
                 return again
         if token.rotated_at is not None or token.revoked_at is not None:
             # a rotated token used again: it leaked (or a replay); end every session of the device
-            session.execute(
-                update(RefreshToken)
-                .where(RefreshToken.device_id == token.device_id, RefreshToken.revoked_at.is_(None))
-                .values(revoked_at=_now())
-            )
+            close_device_sessions(session, device)
             session.add(
                 AuditEntry(
                     actor_id=token.user_id,
@@ -237,7 +236,9 @@ def refresh(body: RefreshRequest, request: Request, sessions: Sessions) -> Token
             reused = True
         else:
             expires = token.expires_at if token.expires_at.tzinfo else token.expires_at.replace(tzinfo=dt.UTC)
-            if expires < _now() or user is None or not user.active:
+            if user is not None and not user.active:
+                raise ApiError(401, "This account is disabled.", "user_disabled")
+            if expires < _now() or user is None:
                 raise ApiError(401, "The session expired: sign in again.", "invalid_token")
             token.rotated_at = now = _now()
             successor = successor_refresh_token(secret, body.refresh_token)
@@ -268,11 +269,20 @@ def _lost_rotation(
     return _issue(session, secret, user, device, refresh=successor, now=rotated, store=False)
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, responses={401: {"description": "Not signed in"}})
 def logout(principal: CurrentUser, sessions: Sessions) -> None:
+    """End the device's session: its refresh tokens and its access tokens stop working at once."""
     with sessions.begin() as session:
-        session.execute(
-            update(RefreshToken)
-            .where(RefreshToken.device_id == principal.device_id, RefreshToken.revoked_at.is_(None))
-            .values(revoked_at=_now())
-        )
+        close_device_sessions(session, session.get(Device, principal.device_id))
+
+
+def close_device_sessions(session: Session, device: Device) -> None:
+    """Revoke every refresh token of the device and refuse its access tokens issued until now
+    (deps.tokens_revoked compares their issue time with `tokens_revoked_at`)."""
+    now = _now()
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.device_id == device.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    device.tokens_revoked_at = now

@@ -26,10 +26,12 @@ from sfa_server.cursors import (
     cursor_horizon,
     format_cursor,
     parse_cursor,
+    tag_cursor,
+    untag_cursor,
     parse_streams,
 )
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
-from sfa_server.models import ScopeGrant, ScopeRemoval, Tombstone
+from sfa_server.models import Counter, ScopeGrant, ScopeRemoval, Tombstone
 from sfa_server.retention import history_horizon
 from sfa_server.scope import row_for, scope_clause, table_of
 
@@ -385,21 +387,44 @@ def pull(
 ) -> Response:
     """Changes since `cursor` in the caller's scope, oldest first; "d" = delete or left scope.
     With `streams`, only the changes of those streams (the cursor is then only valid for them)."""
+    only = parse_streams(streams)
     try:
+        cursor = untag_cursor(cursor, only) if cursor else cursor
         snapshot_at = snapshot.parse(cursor) if snapshot.is_snapshot_cursor(cursor) else None
-        pos = parse_cursor(cursor) if snapshot_at is None else (0, 0)
+        pos = parse_cursor(cursor) if snapshot_at is None else snapshot_at[0]
     except CursorError as exc:
         raise ApiError(400, str(exc), "invalid_cursor") from exc
-    only = parse_streams(streams)
     with sessions() as session, session.begin():
         if session.get_bind().dialect.name == "postgresql":
             # one snapshot for the whole page: positions and row values agree
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        if pos != (0, 0) and not at_or_before_head(session, pos):
+            raise ApiError(400, "The sync cursor is ahead of the server's changes (not one it handed out): "
+                           "pull from scratch.", "invalid_cursor")
         if not cursor or snapshot_at is not None:
             doc = first_sync_page(session, principal, snapshot_at, limit, streams=only)
         else:
             doc = pull_page(session, principal, pos, limit, streams=only, known_horizon=cursor_horizon(cursor))
+    doc["cursor"] = tag_cursor(doc["cursor"], only)
     return page_response(doc, request.headers.get("accept-encoding", ""))
+
+
+def at_or_before_head(session: Session, pos: Position) -> bool:
+    """Whether `pos` may have been handed out: at or before the last stamp allocated.
+
+    One read of the stamp counters (SQLite) or of the sequence and the snapshot (PostgreSQL) per
+    pull; only a position past them pays for the exact head (one index probe per table)."""
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
+                                   "(SELECT last_value FROM sfa_change_seq)")).one()
+        tx_bound, seq_bound = int(row[0]), int(row[1])
+    else:
+        values = dict(session.execute(select(Counter.name, Counter.value)
+                                      .where(Counter.name.in_(("change_tx", "change_seq")))).all())
+        tx_bound, seq_bound = int(values.get("change_tx", 0)), int(values.get("change_seq", 0))
+    if pos[0] <= tx_bound and pos[1] <= seq_bound:
+        return True
+    return pos <= snapshot.head(session, None)
 
 
 def first_sync_page(session: Session, principal: Principal, at: tuple[Position, int, str] | None, limit: int,

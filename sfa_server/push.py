@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_desktop.sync import protocol as p
@@ -92,6 +92,17 @@ def apply_command(
     sessions: sessionmaker[Session], principal: Principal, cmd: p.Command, answers: dict[str, str]
 ) -> dict[str, Any]:
     """Apply one command exactly once; `answers` maps earlier command ids of the batch to status."""
+    try:
+        return _apply(sessions, principal, cmd, answers)
+    except OperationalError:
+        raise  # the database is away: the whole push is answered 503 and sent again
+    except Exception as exc:  # noqa: BLE001 - a bug on one command must not fail the batch
+        return _server_error(cmd, exc)
+
+
+def _apply(
+    sessions: sessionmaker[Session], principal: Principal, cmd: p.Command, answers: dict[str, str]
+) -> dict[str, Any]:
     with sessions.begin() as session:
         stored = _stored(session, principal, cmd.id)
     if stored is not None:
@@ -119,7 +130,7 @@ def apply_command(
             if not rej.record:
                 return result.to_wire()
             return _record_rejection(sessions, principal, cmd, result)
-        except IntegrityError:
+        except IntegrityError as exc:
             # a concurrent replay of the same id won the race: answer from its record; else a
             # unique value (a document number) was taken meanwhile: apply again
             with sessions.begin() as session:
@@ -127,9 +138,21 @@ def apply_command(
             if stored is not None:
                 return stored
             if attempt == 2:
-                raise
+                return _server_error(cmd, exc)
             log.info("command %s clashed on a unique value; applying it again", cmd.type)
     raise AssertionError("unreachable")
+
+
+#: The code of an answer to a command the server failed on (not recorded: sent again, it is retried).
+SERVER_ERROR = "server_error"
+
+
+def _server_error(cmd: p.Command, exc: BaseException) -> dict[str, Any]:
+    """A fault of the server on this one command: logged with its traceback, answered without
+    internals, not recorded (the commands before it stay applied, those after it go on)."""
+    log.error("push: command %s (%s) failed on the server", cmd.id, cmd.type, exc_info=exc)
+    return p.CommandResult(cmd.id, p.REJECTED, "the server failed on this command; it will be retried",
+                           SERVER_ERROR, message={"code": "push.server_error", "params": {}}).to_wire()
 
 
 def _record_rejection(
@@ -164,6 +187,7 @@ def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> PushR
     results = []
     for cmd in commands:
         wire = apply_command(sessions, principal, cmd, answers)
-        answers[cmd.id] = wire["status"]
+        if wire.get("code") != SERVER_ERROR:  # a dependent of a failed command waits for it
+            answers[cmd.id] = wire["status"]
         results.append(wire)
     return PushResponse(results=results)

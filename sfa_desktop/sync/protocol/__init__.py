@@ -68,6 +68,7 @@ from sfa_desktop.sync.protocol.values import (
     DECIMAL,
     INT,
     JSON,
+    MAX_INT,
     STR,
     Field,
     ProtocolError,
@@ -76,6 +77,7 @@ from sfa_desktop.sync.protocol.values import (
     decode_value,
     encode_decimal,
     encode_value,
+    safe_text,
 )
 
 PROTOCOL_VERSION: Final = 1
@@ -116,6 +118,7 @@ __all__ = [
     "LINE_FIELDS",
     "LINE_PARTS",
     "MAX_BODY_BYTES",
+    "MAX_INT",
     "MAX_DOCUMENT_LINES",
     "MAX_PAGE_SIZE",
     "MAX_PUSH_COMMANDS",
@@ -156,6 +159,7 @@ __all__ = [
     "read_changes",
     "read_tables",
     "row_checksum_text",
+    "safe_text",
     "spec_of",
     "stream_checksum",
     "table_rows",
