@@ -26,9 +26,9 @@ from sfa_server.cursors import (
     cursor_horizon,
     format_cursor,
     parse_cursor,
+    parse_streams,
     tag_cursor,
     untag_cursor,
-    parse_streams,
 )
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
 from sfa_server.models import Counter, ScopeGrant, ScopeRemoval, Tombstone

@@ -96,7 +96,7 @@ def apply_command(
         return _apply(sessions, principal, cmd, answers)
     except OperationalError:
         raise  # the database is away: the whole push is answered 503 and sent again
-    except Exception as exc:  # noqa: BLE001 - a bug on one command must not fail the batch
+    except Exception as exc:
         return _server_error(cmd, exc)
 
 
