@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -27,10 +29,14 @@ from sfa_server.tokens import (
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/auth", tags=["auth"])
 
-LOCK_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_USERNAME = 5
-#: Per address: higher than per username, because a whole office may sit behind one NAT address.
-MAX_FAILURES_PER_IP = 20
+#: Failed sign-ins are remembered this long (and per username only since its last success).
+THROTTLE_WINDOW = dt.timedelta(hours=1)
+#: Failures allowed before each further attempt must wait; per address higher than per username,
+#: because a whole office may sit behind one NAT address.
+FREE_FAILURES_PER_USERNAME = 5
+FREE_FAILURES_PER_IP = 20
+#: The wait after the free failures doubles with each failure, from 1 s up to this.
+MAX_DELAY = dt.timedelta(minutes=15)
 
 
 class LoginRequest(BaseModel):
@@ -74,27 +80,44 @@ def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _failures(session: Session, *, username: str, ip: str) -> tuple[int, int]:
-    since = _now() - LOCK_WINDOW
-    last_ok = session.execute(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == username, LoginAttempt.success.is_(True)
-        )
-    ).scalar_one_or_none()
-    if last_ok is not None and last_ok.tzinfo is None:
-        last_ok = last_ok.replace(tzinfo=dt.UTC)
-    user_since = max(since, last_ok) if last_ok else since
-    by_user = session.execute(
-        select(func.count()).where(
-            LoginAttempt.username == username, LoginAttempt.success.is_(False), LoginAttempt.at > user_since
-        )
-    ).scalar_one()
-    by_ip = session.execute(
-        select(func.count()).where(
-            LoginAttempt.ip == ip, LoginAttempt.success.is_(False), LoginAttempt.at > since
-        )
-    ).scalar_one()
-    return by_user, by_ip
+def _failures(session: Session, *where: Any) -> tuple[int, dt.datetime | None]:
+    """How many failed attempts match `where` in the window, and the last one's time."""
+    count, last = session.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            LoginAttempt.success.is_(False), LoginAttempt.at > _now() - THROTTLE_WINDOW, *where)
+    ).one()
+    return int(count), (_utc(last) if last is not None else None)
+
+
+def throttle_delay(failures: int, free: int) -> dt.timedelta:
+    """How long after the last failure the next attempt waits: nothing for the first `free`
+    failures, then 1 s, 2 s, 4 s... up to MAX_DELAY (OWASP ASVS 6.3: slows guessing, never a lock)."""
+    if failures < free:
+        return dt.timedelta(0)
+    return min(MAX_DELAY, dt.timedelta(seconds=2 ** min(failures - free, 20)))
+
+
+def _wait(session: Session, *, username: str, ip: str, known_device: str | None) -> int:
+    """Seconds this attempt must still wait (0: it may be tried now).
+
+    A device registered to the username (a known device: its id is a secret of the agent's laptop)
+    is judged by its own failures only, so a stranger guessing that username, from any address,
+    cannot keep the agent out of their own computer. Other attempts count per username (since its
+    last success) and per address."""
+    # attempts record the device only when it was known: the two kinds never clear each other
+    bucket = LoginAttempt.device_id == known_device if known_device else LoginAttempt.device_id.is_(None)
+    last_ok = session.execute(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.success.is_(True), bucket)).scalar_one_or_none()
+    since = [LoginAttempt.at > _utc(last_ok)] if last_ok is not None else []
+    now = _now()
+    waits = [(_failures(session, LoginAttempt.username == username, bucket, *since), FREE_FAILURES_PER_USERNAME)]
+    if known_device is None:
+        waits.append((_failures(session, LoginAttempt.ip == ip), FREE_FAILURES_PER_IP))
+    longest = 0.0
+    for (count, last), free in waits:
+        if last is not None:
+            longest = max(longest, (last + throttle_delay(count, free) - now).total_seconds())
+    return math.ceil(longest) if longest > 0 else 0
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -148,16 +171,18 @@ def login(body: LoginRequest, request: Request, sessions: Sessions) -> TokenPubl
     ip = _client_ip(request)
     secret = token_secret(sessions, request.app.state)
     with sessions.begin() as session:
-        by_user, by_ip = _failures(session, username=body.username, ip=ip)
-        if by_user >= MAX_FAILURES_PER_USERNAME or by_ip >= MAX_FAILURES_PER_IP:
-            log.warning("login locked for a username/address after repeated failures")
-            raise ApiError(
-                429, "Too many failed sign-ins: wait 15 minutes and try again.", "too_many_attempts"
-            )
         user = session.execute(select(User).where(User.username == body.username)).scalar_one_or_none()
+        device = session.get(Device, body.device_id)
+        known = body.device_id if device is not None and user is not None and device.user_id == user.id \
+            and device.revoked_at is None else None
+        wait = _wait(session, username=body.username, ip=ip, known_device=known)
+        if wait:
+            log.warning("sign-in slowed down for a username/address after repeated failures")
+            raise ApiError(429, f"Too many failed sign-ins: wait {wait} seconds and try again.",
+                           "too_many_attempts", headers={"Retry-After": str(wait)})
         ok = verify_password(user.password_hash if user else None, body.password)
         if not ok or user is None or not user.active:
-            session.add(LoginAttempt(username=body.username, ip=ip, at=_now(), success=False))
+            session.add(LoginAttempt(username=body.username, ip=ip, at=_now(), success=False, device_id=known))
             failed = True
         else:
             failed = False
@@ -188,7 +213,7 @@ def login(body: LoginRequest, request: Request, sessions: Sessions) -> TokenPubl
                     details={"name": device.name},
                 )
             )
-        session.add(LoginAttempt(username=body.username, ip=ip, at=_now(), success=True))
+        session.add(LoginAttempt(username=body.username, ip=ip, at=_now(), success=True, device_id=known))
         device.last_seen_at = _now()
         return _issue(session, secret, user, device)
 
