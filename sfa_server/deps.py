@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from sfa_desktop.sync.protocol.values import safe_text
+from sfa_desktop.sync.protocol import safe_text
 from sfa_server.models import Device, ServerSecret, User
 from sfa_server.tokens import TokenError, read_access_token
 
