@@ -218,6 +218,17 @@ def create_app(database_url: str | None = None) -> FastAPI:
             {"detail": "A value is out of range or cannot be stored.", "code": "invalid"}, status_code=422
         )
 
+    generated = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if not getattr(app.state, "openapi_completed", False):
+            from sfa_server.api_schema import complete
+
+            app.openapi_schema = complete(generated())
+            app.state.openapi_completed = True
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(RequestGate)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
     return app

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from sfa_server.accounts import register_device, verify_password
+from sfa_server.api_schema import BODY_ERRORS, UUID_PATTERN, errors
 from sfa_server.deps import ApiError, CurrentUser, Sessions, token_secret
 from sfa_server.models import AuditEntry, Device, LoginAttempt, RefreshToken, User
 from sfa_server.tokens import (
@@ -43,7 +44,8 @@ class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=1000)
-    device_id: str = Field(min_length=36, max_length=36, description="UUID of this client install")
+    device_id: str = Field(min_length=36, max_length=36, description="UUID of this client install",
+                           json_schema_extra={"format": "uuid", "pattern": UUID_PATTERN})
     device_name: str = Field(default="", max_length=200)
 
     @field_validator("device_id")
@@ -61,7 +63,7 @@ class RefreshRequest(BaseModel):
 
 
 class TokenPublic(BaseModel):
-    access_token: str
+    access_token: str = Field(min_length=1)
     refresh_token: str
     token_type: str = "bearer"  # noqa: S105
     expires_in: int
@@ -159,14 +161,7 @@ def _issue(
     )
 
 
-@router.post(
-    "/login",
-    response_model=TokenPublic,
-    responses={
-        401: {"description": "Wrong credentials or revoked device"},
-        429: {"description": "Too many failed attempts"},
-    },
-)
+@router.post("/login", response_model=TokenPublic, responses=errors(*BODY_ERRORS, 401, 403, 429))
 def login(body: LoginRequest, request: Request, sessions: Sessions) -> TokenPublic:
     ip = _client_ip(request)
     secret = token_secret(sessions, request.app.state)
@@ -218,7 +213,7 @@ def login(body: LoginRequest, request: Request, sessions: Sessions) -> TokenPubl
         return _issue(session, secret, user, device)
 
 
-@router.post("/refresh", response_model=TokenPublic, responses={401: {"description": "Token not valid"}})
+@router.post("/refresh", response_model=TokenPublic, responses=errors(*BODY_ERRORS, 401))
 def refresh(body: RefreshRequest, request: Request, sessions: Sessions) -> TokenPublic:
     secret = token_secret(sessions, request.app.state)
     reused = False
@@ -294,7 +289,7 @@ def _lost_rotation(
     return _issue(session, secret, user, device, refresh=successor, now=rotated, store=False)
 
 
-@router.post("/logout", status_code=204, responses={401: {"description": "Not signed in"}})
+@router.post("/logout", status_code=204, responses=errors(401))
 def logout(principal: CurrentUser, sessions: Sessions) -> None:
     """End the device's session: its refresh tokens and its access tokens stop working at once."""
     with sessions.begin() as session:

@@ -68,8 +68,11 @@ def cursor_horizon(cursor: str | None) -> Position | None:
 
 def parse_streams(raw: str) -> list[str] | None:
     """Comma-separated protocol stream names -> their list (None when empty = every stream)."""
-    wanted = list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
-    unknown = [s for s in wanted if s not in p.STREAMS]
+    if raw == "":
+        return None
+    # exactly the documented form (names joined by ","): blanks or spaces are not quietly dropped
+    wanted = list(dict.fromkeys(raw.split(",")))
+    unknown = [ascii(s)[1:-1][:40] for s in wanted if s not in p.STREAMS]
     if unknown:
         raise ApiError(
             400,

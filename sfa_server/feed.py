@@ -13,12 +13,12 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
 from sqlalchemy import Select, String, func, literal, select, text, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from sfa_desktop.sync import protocol as p
 from sfa_server import snapshot
+from sfa_server.api_schema import CURSOR_PATTERN, STREAMS_PATTERN, PullPagePublic, StreamChecksumPublic, errors
 from sfa_server.checksums import scope_checksums
 from sfa_server.cursors import (
     CursorError,
@@ -329,25 +329,6 @@ def _load_rows(
 _IN_BATCH = 900
 
 
-class PullChange(BaseModel):
-    """One change: "u" carries the whole row (wire values of protocol.STREAMS), "d" only the id."""
-
-    s: str
-    op: str
-    id: str
-    row: dict[str, Any] | None = None
-
-
-class PullAnswer(BaseModel):
-    """Documentation of the pull answer (protocol.PullPage); the route writes the JSON itself."""
-
-    cursor: str
-    has_more: bool
-    reset: list[str]
-    changes: list[PullChange]
-    remaining: int | None = None
-
-
 #: gzip level of pull pages: 3 costs half of 5's time for about 10 % more bytes (measured on a first
 #: sync: 1.7 s vs 3.4 s for 127 MB of JSON, 25.1 vs 22.9 MB on the wire); pages are the bulk of a sync.
 PAGE_GZIP_LEVEL = 3
@@ -367,22 +348,19 @@ def page_response(doc: Mapping[str, Any], accept_encoding: str = "") -> Response
 @router.get(
     "/pull",
     response_class=Response,
-    responses={
-        200: {
-            "description": "A page of changes",
-            "content": {"application/json": {"schema": PullAnswer.model_json_schema()}},
-        },
-        400: {"description": "Invalid cursor or unknown stream"},
-    },
+    responses={200: {"model": PullPagePublic, "description": "A page of changes (or of a first sync's snapshot)"},
+               **errors(400, 401, 422)},
 )
 def pull(
     request: Request,
     principal: CurrentUser,
     sessions: Sessions,
-    cursor: Annotated[str, Query(max_length=100)] = "",
+    cursor: Annotated[str, Query(max_length=100, description="the opaque cursor of the previous page; "
+                                 "empty: from scratch", json_schema_extra={"pattern": CURSOR_PATTERN})] = "",
     limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_SIZE)] = p.DEFAULT_PAGE_SIZE,
     streams: Annotated[
-        str, Query(max_length=1000, description="comma-separated stream names; all if empty")
+        str, Query(max_length=1000, description="comma-separated stream names; all if empty",
+                   json_schema_extra={"pattern": STREAMS_PATTERN})
     ] = "",
 ) -> Response:
     """Changes since `cursor` in the caller's scope, oldest first; "d" = delete or left scope.
@@ -442,11 +420,12 @@ def first_sync_page(session: Session, principal: Principal, at: tuple[Position, 
     return doc
 
 
-@router.get("/checksums", responses={400: {"description": "Unknown stream"}})
+@router.get("/checksums", response_model=dict[str, StreamChecksumPublic], responses=errors(400, 401, 422))
 def checksums(
     principal: CurrentUser,
     sessions: Sessions,
-    streams: Annotated[str, Query(max_length=1000, description="comma-separated; all if empty")] = "",
+    streams: Annotated[str, Query(max_length=1000, description="comma-separated; all if empty",
+                                  json_schema_extra={"pattern": STREAMS_PATTERN})] = "",
 ) -> dict[str, Any]:
     """Per stream: how many rows the caller's replica should hold and their checksum."""
     wanted = parse_streams(streams) or list(p.STREAMS)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_desktop.sync import protocol as p
 from sfa_server import crm_commands, customer_commands, documents
+from sfa_server.api_schema import BODY_ERRORS, PushResponsePublic, errors, push_request_body
 from sfa_server.commands import Rejected
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
 from sfa_server.models import AppliedCommand
@@ -59,10 +60,6 @@ def _decoded(cmd: p.Command) -> p.Command:
 class PushRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     commands: list[dict[str, Any]] = Field(max_length=p.MAX_PUSH_COMMANDS)
-
-
-class PushResponse(BaseModel):
-    results: list[dict[str, Any]]
 
 
 def _stored(session: Session, principal: Principal, command_id: str) -> dict[str, Any] | None:
@@ -168,12 +165,9 @@ def _record_rejection(
     return result.to_wire()
 
 
-@router.post(
-    "/push",
-    response_model=PushResponse,
-    responses={422: {"description": "A command envelope is not valid: nothing was applied"}},
-)
-def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> PushResponse:
+@router.post("/push", response_model=PushResponsePublic, responses=errors(*BODY_ERRORS, 401),
+             openapi_extra=push_request_body())
+def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> PushResponsePublic:
     """Apply the commands in order; each answer is applied, changed or rejected (with a reason)."""
     commands = []
     for i, doc in enumerate(body.commands):
@@ -190,4 +184,4 @@ def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> PushR
         if wire.get("code") != SERVER_ERROR:  # a dependent of a failed command waits for it
             answers[cmd.id] = wire["status"]
         results.append(wire)
-    return PushResponse(results=results)
+    return PushResponsePublic.model_validate({"results": results})
