@@ -250,3 +250,28 @@ def test_rejections_name_nothing_of_another_agent(env: Env) -> None:
         assert bruno_customer not in json.dumps(res), res
     anna.close()
     bruno.close()
+
+
+def test_expired_forged_and_unsigned_tokens_are_refused(env: Env) -> None:
+    import base64
+    import datetime as dt
+
+    from sfa_server.deps import token_secret
+    from sfa_server.tokens import ACCESS_TTL, issue_access_token
+
+    anna = env.api("anna")
+    secret = token_secret(env.sessions)
+    old = issue_access_token(secret, user_id=env.world.users["anna"], device_id=anna.device_id,
+                             now=dt.datetime.now(dt.UTC) - ACCESS_TTL - dt.timedelta(seconds=5))
+    payload = anna.tokens["access_token"].split(".")[0]
+    body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    body["sub"] = env.world.users["bruno"]  # a token for someone else, re-encoded without the key
+    other = base64.urlsafe_b64encode(json.dumps(body).encode()).rstrip(b"=").decode()
+    header_none = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
+    for token, why in ((old, "expired"), (f"{other}.{anna.tokens['access_token'].split('.')[1]}", "signature"),
+                       (f"{payload}.", "signature"), (f"{header_none}.{payload}.", "malformed"),
+                       (f"{header_none}.{other}", "signature")):
+        r = anna.http.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 401 and r.json()["code"] == "invalid_token", (why, r.text)
+        assert why in r.json()["detail"], (why, r.text)
+    anna.close()
