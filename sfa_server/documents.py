@@ -90,7 +90,8 @@ def _load_quote(session: Session, principal: Principal, quote_id: str) -> Quote:
     quote = session.get(Quote, quote_id, with_for_update=True)
     if quote is None:
         raise Rejected("not_found", "push.quote_unknown", record=False, quote=quote_id[:40])
-    customer_in_scope(session, principal, quote.customer_id)
+    customer_in_scope(session, principal, quote.customer_id,
+                      unknown=Rejected("not_found", "push.quote_unknown", quote=quote_id[:40]))
     return quote
 
 
@@ -133,9 +134,10 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
     quote = session.get(Quote, quote_id, with_for_update=True)
     previous: dict[str, Decimal] = {}
     if quote is not None:
+        customer_in_scope(session, principal, quote.customer_id,
+                          unknown=Rejected("not_found", "push.quote_unknown", quote=quote_id[:40]))
         if quote.customer_id != customer_id:
             raise Rejected("invalid", "push.quote_moved")
-        customer_in_scope(session, principal, quote.customer_id)
         if not lifecycle.can_edit_quote(quote.status, _is_latest(session, quote)):
             raise Rejected("illegal_transition", "push.quote_not_editable", number=quote.number,
                            status=status_label("quote_status", quote.status))
@@ -384,7 +386,8 @@ def order_cancel(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     order = session.get(Order, order_id, with_for_update=True)
     if order is None:
         raise Rejected("not_found", "push.order_unknown", record=False, order=order_id[:40])
-    customer_in_scope(session, principal, order.customer_id)
+    customer_in_scope(session, principal, order.customer_id,
+                      unknown=Rejected("not_found", "push.order_unknown", order=order_id[:40]))
     reason = cmd.payload.get("reason")
     try:
         order.status = lifecycle.order_transition(order.status, "cancelled").value
