@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from sfa_desktop import demo
     from sfa_desktop.commands import pdf as pdf_command
+    from sfa_desktop.commands import smoke_test as smoke_command
     from sfa_desktop.commands import sync as sync_command
 
     p = sub.add_parser("demo", help="embedded server + demo data: sync, quote, order, approval")
@@ -31,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("pdf", help="render a quote or order from the local replica to a PDF file")
     pdf_command.add_arguments(p)
     p.set_defaults(func=pdf_command.run)
+    p = sub.add_parser("smoke-test", help="check this installation: demo server, sign-in, sync, PDF, a window")
+    smoke_command.add_arguments(p)
+    p.set_defaults(func=smoke_command.run)
     return parser
 
 

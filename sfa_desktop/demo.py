@@ -124,7 +124,7 @@ def _office_session(base_url: str) -> requests.Session:
     return office
 
 
-def _load_server(database_url: str, size: str, seed: int) -> None:
+def load_server(database_url: str, size: str, seed: int) -> None:
     from sfa_server.db import init_database
     from sfa_server.demo_data import generate, load
 
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'server.sqlite'}"
     _step(f"Central server: demo wholesaler ({args.size}) in {workdir / 'server.sqlite'}")
-    _load_server(database_url, args.size, args.seed)
+    load_server(database_url, args.size, args.seed)
     server = EmbeddedServer(database_url)
     server.start()
     print(f"   sfa-server listening on {server.url}")
