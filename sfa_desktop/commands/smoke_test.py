@@ -99,7 +99,7 @@ def _raise(message: str) -> None:
 
 
 def _demo_server(workdir: Path) -> Any:
-    from sfa_desktop.demo import EmbeddedServer, load_server
+    from sfa_desktop.commands.embedded_server import EmbeddedServer, load_server
 
     database_url = f"sqlite:///{workdir / 'server.sqlite'}"
     load_server(database_url, "small", 7)
