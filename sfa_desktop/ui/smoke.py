@@ -7,6 +7,7 @@ window; the main window is shown instead when the build has one (commands/smoke_
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import sys
 import time
 from collections.abc import Callable
@@ -80,8 +81,13 @@ def _main_window(session: Any) -> tuple[QWidget, Callable[[], None]] | None:
     runner = Runner(session)
     bridge = EventBridge(session.events)
     ctx = AppContext(session=session, runner=runner, bridge=bridge)
-    factory = getattr(main_window, "create_main_window", None) or main_window.MainWindow
-    window = factory(ctx)
+    factory = getattr(main_window, "create_main_window", None)
+    if factory is not None:
+        window = factory(ctx)
+    elif list(inspect.signature(main_window.MainWindow).parameters)[:1] == ["ctx"]:
+        window = main_window.MainWindow(ctx)
+    else:  # the shell's MainWindow(session, runner, bridge) builds its own AppContext
+        window = main_window.MainWindow(session, runner, bridge)
 
     def close() -> None:
         window.close()
