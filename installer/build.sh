@@ -9,7 +9,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 VENV=${SFA_BUILD_VENV:-build/venv}
-PY=${PYTHON:-python3}
+PY=${PYTHON:-}
+if [ -z "$PY" ]; then  # the same choice as ./run: the newest Python 3.11+ on PATH
+    for cand in python3.13 python3.12 python3.11 python3; do
+        if command -v "$cand" >/dev/null 2>&1 &&
+           "$cand" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+            PY=$cand; break
+        fi
+    done
+    [ -n "$PY" ] || { echo "the build needs Python 3.11 or newer on PATH (or PYTHON=...)" >&2; exit 1; }
+fi
 started=$(date +%s)
 
 if [ ! -x "$VENV/bin/python" ]; then
