@@ -87,3 +87,17 @@ def test_server_runs_without_qt(server_venv: Path, tmp_path: Path) -> None:
             "assert 'PySide6' not in sys.modules and 'sqlcipher3' not in sys.modules; print('ok')")
     assert _run(server_venv / "bin" / "python", "-c", code, f"sqlite:///{db}", cwd=tmp_path,
                 env=env).stdout.strip() == "ok"
+
+
+def test_the_wheel_installs_the_resources(server_venv: Path, tmp_path: Path) -> None:
+    """resources/ (PDF fonts, logos, icon) lies beside the packages; the wheel puts it in <prefix>/share."""
+    code = ("import sys; from pathlib import Path; from sfa_desktop.pdf.fonts import fonts_dir, resources_dir; "
+            "assert resources_dir() == Path(sys.prefix) / 'share' / 'sfa-desktop', resources_dir(); "
+            "assert (fonts_dir() / 'DejaVuSansCondensed.ttf').is_file(); "
+            "assert (resources_dir() / 'icons' / 'sfa-desktop.png').is_file(); print('ok')")
+    done = _run(server_venv / "bin" / "python", "-c", code, cwd=tmp_path, env=_clean_env(server_venv))
+    assert done.stdout.strip() == "ok"
+    logo = ("from sfa_server.demo_data import people; assert people._logo().get('logo_png'); print('logo')")
+    assert _run(server_venv / "bin" / "python", "-c", logo, cwd=tmp_path,
+                env=_clean_env(server_venv)).stdout.strip() == "logo"
+
