@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from sfa_desktop import demo
     from sfa_desktop.commands import pdf as pdf_command
+    from sfa_desktop.commands import smoke_test as smoke_command
     from sfa_desktop.commands import sync as sync_command
 
     p = sub.add_parser("gui", help="open the desktop app (the default)")
@@ -41,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True, help="office or admin user name")
     p.add_argument("--ca-bundle", help="CA certificate file of the company's server")
     p.set_defaults(func=run_office)
+    p = sub.add_parser("smoke-test", help="check this installation: demo server, sign-in, sync, PDF, a window")
+    smoke_command.add_arguments(p)
+    p.set_defaults(func=smoke_command.run)
     return parser
 
 
