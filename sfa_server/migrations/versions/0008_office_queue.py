@@ -1,7 +1,7 @@
 """the office's approval queue: pending orders read in page order by index (all agents, or one)
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 04:30:00
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0007"
+revision = "0008"
 # MERGE: another branch may add its own 0007; chain one after the other then
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
