@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import os
 import shutil
 import sys
@@ -28,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--user", default=DEMO_AGENT[0], help=f"agent to sign in (default {DEMO_AGENT[0]})")
     p.add_argument("--password-stdin", action="store_true", help="read the agent's password from stdin "
                    "(default: the demo agent's)")
-    p.add_argument("--screenshot", help="PNG file to write (default: smoke-test.png in the work folder)")
+    p.add_argument("--screenshot", help="PNG file to write (default: sfa-smoke-test.png in the temporary folder)")
     p.add_argument("--workdir", help="keep the run's files (replica, PDF, server database) in a new folder inside "
                    "this one (default: a temporary folder, removed at the end)")
     p.add_argument("--show", action="store_true", help="use the real display instead of Qt's offscreen platform")
@@ -77,8 +78,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         url = args.server
         if url is None:
-            server = _demo_server(workdir)
-            check("embedded demo server", lambda: server.start() or server.url)
+            holder: list[Any] = []
+            if not check("embedded demo server", lambda: _start_demo_server(workdir, holder)):
+                print("smoke test FAILED: embedded demo server (a build without it: use --server URL)")
+                return 1
+            server = holder[0]
             url = server.url
         _agent_checks(check, url, args.user, password, workdir, args.screenshot)
     finally:
@@ -98,12 +102,17 @@ def _raise(message: str) -> None:
     raise RuntimeError(message)
 
 
-def _demo_server(workdir: Path) -> Any:
+def _start_demo_server(workdir: Path, holder: list[Any]) -> str:
+    if importlib.util.find_spec("sfa_server") is None:  # SFA_BUNDLE_DEMO=0, or no [server] extra
+        raise RuntimeError("this installation has no embedded demo server")
     from sfa_desktop.commands.embedded_server import EmbeddedServer, load_server
 
     database_url = f"sqlite:///{workdir / 'server.sqlite'}"
     load_server(database_url, "small", 7)
-    return EmbeddedServer(database_url)
+    server = EmbeddedServer(database_url)
+    server.start()
+    holder.append(server)
+    return server.url
 
 
 def _agent_checks(check: Checks, url: str, username: str, password: str, workdir: Path,
@@ -123,7 +132,8 @@ def _agent_checks(check: Checks, url: str, username: str, password: str, workdir
             return
         check("PDF with the shipped fonts", lambda: _pdf(workdir))
         check("Italian translation", _italian)
-        target = Path(screenshot) if screenshot else workdir / "smoke-test.png"
+        # the work folder may be removed at the end: the screenshot stays where it can be looked at
+        target = Path(screenshot) if screenshot else Path(tempfile.gettempdir()) / "sfa-smoke-test.png"
         check("window screenshot", lambda: _screenshot(session, url, username, target))
     finally:
         session.close()
