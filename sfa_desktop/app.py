@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from sfa_desktop import demo
     from sfa_desktop.commands import pdf as pdf_command
+    from sfa_desktop.commands import smoke_test as smoke_command
     from sfa_desktop.commands import sync as sync_command
 
     p = sub.add_parser("gui", help="open the desktop app (the default)")
@@ -36,7 +37,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("pdf", help="render a quote or order from the local replica to a PDF file")
     pdf_command.add_arguments(p)
     p.set_defaults(func=pdf_command.run)
+    p = sub.add_parser("office", help="the sales office's window (office or admin user), online")
+    p.add_argument("--server", required=True, help="server address, e.g. https://sfa.example.it")
+    p.add_argument("--user", required=True, help="office or admin user name")
+    p.add_argument("--ca-bundle", help="CA certificate file of the company's server")
+    p.set_defaults(func=run_office)
+    p = sub.add_parser("smoke-test", help="check this installation: demo server, sign-in, sync, PDF, a window")
+    smoke_command.add_arguments(p)
+    p.set_defaults(func=smoke_command.run)
     return parser
+
+
+def run_office(args: argparse.Namespace) -> int:
+    """Ask the password on the terminal (never on the command line), then open the office window."""
+    import getpass
+
+    from PySide6.QtWidgets import QApplication
+
+    from sfa_desktop.ui.office import OfficeLaunch, open_office_window
+
+    password = getpass.getpass(f"Password for {args.user}: ")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = open_office_window(OfficeLaunch(args.server, args.user, password, args.ca_bundle))
+    del password
+    code = app.exec()
+    window.deleteLater()
+    return code
 
 
 def run_gui(args: argparse.Namespace) -> int:

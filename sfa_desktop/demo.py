@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import socket
 import sys
 import tempfile
-import threading
-import time
 from decimal import Decimal
 from pathlib import Path
 
 import requests
 from sqlalchemy import func, select
 
+from sfa_desktop.commands.embedded_server import EmbeddedServer, load_server
 from sfa_desktop.domain.lifecycle import status_label
 from sfa_desktop.domain.messages import Message
 from sfa_desktop.domain.pricing import suggest_quantity
@@ -50,43 +48,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _step(text: str) -> None:
     print(f"\n== {text}", flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class EmbeddedServer:
-    """sfa-server in a background thread on 127.0.0.1, stopped by `stop()`."""
-
-    def __init__(self, database_url: str) -> None:
-        import uvicorn
-
-        from sfa_server.app import create_app
-
-        self.port = _free_port()
-        config = uvicorn.Config(create_app(database_url), host="127.0.0.1", port=self.port,
-                                log_level="warning", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="sfa-server", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self._thread.start()
-        deadline = time.monotonic() + 20
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the embedded server did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
 
 
 class _Progress:
@@ -127,18 +88,6 @@ def _office_session(base_url: str) -> requests.Session:
     return office
 
 
-def _load_server(database_url: str, size: str, seed: int) -> None:
-    from sfa_server.db import init_database
-    from sfa_server.demo_data import generate, load
-
-    engine = init_database(database_url)
-    started = time.monotonic()
-    counts = load(engine, generate(size, seed))
-    engine.dispose()
-    print(f"   {sum(counts.values()):,} rows loaded in {time.monotonic() - started:.1f} s "
-          f"({counts.get('customers', 0)} customers, {counts.get('products', 0)} products)")
-
-
 DEMO_NOTE = N_("This is a demo: an invented wholesaler on a server on this computer ({url}); nothing leaves it. "
              "You are signed in as the agent ag01. To try the sales office, sign in at the same address as "
              "ufficio, password demo-ufficio.")
@@ -151,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'server.sqlite'}"
     _step(f"Central server: demo wholesaler ({args.size}) in {workdir / 'server.sqlite'}")
-    _load_server(database_url, args.size, args.seed)
+    load_server(database_url, args.size, args.seed)
     server = EmbeddedServer(database_url)
     server.start()
     print(f"   sfa-server listening on {server.url}")
@@ -267,7 +216,7 @@ def run_in_app(args: argparse.Namespace) -> int:
 
     def prepare() -> str:
         if not (workdir / "server.sqlite").exists():
-            _load_server(database_url, args.size, args.seed)
+            load_server(database_url, args.size, args.seed)
         server = EmbeddedServer(database_url)
         server.start()
         servers.append(server)

@@ -118,6 +118,7 @@ class Shell(QObject):
         self.idle = IdleWatch(preferences.autolock_minutes, self)
         self.idle.idle.connect(self.lock)
         self.window = None  # the MainWindow, once the data is open
+        self.office_window = None  # an office or admin user's window (sfa_desktop.ui.office)
         self.dialog = None  # the dialog of the moment (first run, password, revoked...), for tests
         self.company: dict = {}
         self.bridge.sign_in_required.connect(self.on_sign_in_required)
@@ -150,6 +151,7 @@ class Shell(QObject):
                                 server_url=server_url or self.preferences.server_url, username=username)
         self.dialog = dialog
         dialog.signed_in.connect(lambda _answer: self._signed_in(dialog))
+        dialog.office_signed_in.connect(lambda client: self.open_office(dialog, client))
         dialog.accepted.connect(self.open_main)
         dialog.rejected.connect(self.quit)
         dialog.show()
@@ -162,6 +164,17 @@ class Shell(QObject):
         self.preferences.username = self.session.username or dialog.username.text().strip()
         self.preferences.save()
         self.revoked_marker.unlink(missing_ok=True)
+
+    def open_office(self, dialog: FirstRunDialog, client) -> None:
+        """An office or admin user signed in: the office window instead of the agent's (no replica here)."""
+        from sfa_desktop.ui.office import open_office_window
+
+        self.preferences.server_url = dialog.server.text().strip()
+        self.preferences.username = dialog.username.text().strip()
+        self.preferences.save()
+        self.office_window = open_office_window(client)
+        self.office_window.closed.connect(self.finished.emit)
+        self.ready.emit()
 
     def _start_demo(self) -> None:
         demo = self.demo
@@ -387,6 +400,10 @@ class Shell(QObject):
             self.window.close()
             self.window.deleteLater()
             self.window = None
+        if self.office_window is not None:
+            self.office_window.close()
+            self.office_window.deleteLater()
+            self.office_window = None
 
 
 def run_gui(data_dir: Path | None = None, *, demo: DemoStart | None = None, log_dir: Path | None = None,

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from sfa_desktop.i18n import _, error_text, tr
+from sfa_desktop.office.client import OfficeClient
+from sfa_desktop.office.rows import SignedIn
 from sfa_desktop.sync.errors import SyncCancelledError
 from sfa_desktop.sync.events import CancelToken
 from sfa_desktop.ui.background import NetworkOp, Runner
@@ -30,6 +32,29 @@ from sfa_desktop.ui.widgets.banner import MessageBanner
 from sfa_desktop.ui.widgets.sync_progress import SyncProgress
 
 FIRST_RUN, REBUILD = "first_run", "rebuild"
+
+
+def sign_in_by_role(session, *, server_url: str, username: str, password: str):
+    """First sign-in: office and admin users get an OfficeClient (they work online, no replica is made
+    on this computer); an agent gets the replica, registered under the same device id."""
+    device_id = session.device_id_for_first_sign_in()
+    probe = session.new_transport(server_url)
+    try:
+        answer = probe.login(username=username, password=password, device_id=device_id,
+                             device_name=session.device_name)
+    except BaseException:
+        probe.close()
+        raise
+    if isinstance(answer, dict) and answer.get("role") in ("office", "admin"):
+        client = OfficeClient(probe, SignedIn(answer["user_id"], answer["username"], answer["role"],
+                                              answer["device_id"]))
+        probe.reauthenticate = lambda: probe.login(username=username, password=password, device_id=device_id,
+                                                   device_name=session.device_name)
+        return client
+    probe.logout()  # the agent's tokens live in its encrypted replica, made now
+    probe.close()
+    return session.sign_in_first_time(server_url=server_url, username=username, password=password,
+                                      device_id=device_id)
 
 
 def check_server_address(text: str) -> str | None:
@@ -47,6 +72,8 @@ class FirstRunDialog(QDialog):
 
     #: (answer of the server): signed in and registered; the first sync starts.
     signed_in = Signal(object)
+    #: (OfficeClient): an office or admin user signed in: the office window opens instead (no replica).
+    office_signed_in = Signal(object)
 
     def __init__(self, session, runner: Runner, bridge: EventBridge, *, server_url: str = "", username: str = "",
                  mode: str = FIRST_RUN, note: str = "", parent: QWidget | None = None) -> None:
@@ -159,8 +186,8 @@ class FirstRunDialog(QDialog):
         if self.mode == REBUILD:
             work = lambda agent: agent.rebuild(password)  # noqa: E731
         else:
-            work = lambda agent: agent.sign_in_first_time(  # noqa: E731
-                server_url=server, username=username, password=password)
+            work = lambda agent: sign_in_by_role(  # noqa: E731
+                agent, server_url=server, username=username, password=password)
         NetworkOp(self, work).success(self._signed_in).failure(self._refused) \
             .finally_(lambda: self._set_busy(False)).run(self.runner)
 
@@ -179,6 +206,10 @@ class FirstRunDialog(QDialog):
 
     def _signed_in(self, answer) -> None:
         self.password.clear()
+        if isinstance(answer, OfficeClient):
+            self.hide()  # neither accepted nor rejected: the office window takes over
+            self.office_signed_in.emit(answer)
+            return
         self.signed_in.emit(answer)
         self.start_first_sync()
 

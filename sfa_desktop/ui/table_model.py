@@ -116,6 +116,13 @@ class IdTableModel(QAbstractTableModel):
         self._ids_fn = ids
         self.reload()
 
+    def set_rows_function(self, rows: RowsFn) -> None:
+        """Rows read another way (the catalog's prices for another customer): the cache is dropped."""
+        self._rows_fn = rows
+        self._cache.clear()
+        self._asked.clear()
+        self.reload()
+
     def reload(self) -> None:
         """Read the id list again (rows are refetched as they are drawn)."""
         self._generation += 1
