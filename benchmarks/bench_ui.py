@@ -241,6 +241,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", default=None, help="where the large server database is kept")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cold-only", action="store_true", help="only the cold starts, on the replica a "
+                        "previous run left in --workdir")
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="sfa-bench-ui-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -250,12 +252,14 @@ def main() -> int:
                         f"sqlite:///{server_db}.tmp", "--size", "large"], check=True, cwd=ROOT)
         shutil.move(f"{server_db}.tmp", server_db)
     data_dir = workdir / "app"
-    shutil.rmtree(data_dir, ignore_errors=True)
-    server = ServerProcess(f"sqlite:///{server_db}")
-    try:
-        results: dict[str, object] = first_sync_and_typing(data_dir, server.url)
-    finally:
-        server.stop()  # the cold starts are offline, as an agent's morning at a client's site
+    results: dict[str, object] = {}
+    if not (args.cold_only and (data_dir / "replica.sfadb").exists()):
+        shutil.rmtree(data_dir, ignore_errors=True)
+        server = ServerProcess(f"sqlite:///{server_db}")
+        try:
+            results = first_sync_and_typing(data_dir, server.url)
+        finally:
+            server.stop()  # the cold starts are offline, as an agent's morning at a client's site
     starts = [spawn("--cold-child", str(data_dir)) for _ in range(args.runs)]
     refs = [spawn("--reference-child") for _ in range(args.runs)]
     results["cold_start_to_usable_s_median"] = statistics.median(s["to_usable_s"] for s in starts)

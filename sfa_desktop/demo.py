@@ -89,8 +89,8 @@ def _office_session(base_url: str) -> requests.Session:
 
 
 DEMO_NOTE = N_("This is a demo: an invented wholesaler on a server on this computer ({url}); nothing leaves it. "
-             "You are signed in as the agent ag01. To try the sales office, sign in at the same address as "
-             "ufficio, password demo-ufficio.")
+             "You are signed in as the agent ag01. To try the sales office while this window is open, run "
+             "sfa-desktop --data-dir with another folder and sign in at {url} as ufficio, password demo-ufficio.")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -172,7 +172,7 @@ def main() -> int:
     app.setStyle("Fusion")
     base = Path(tempfile.mkdtemp(prefix="sfa-shots-"))
     database_url = f"sqlite:///{base / 'server.sqlite'}"
-    demo._load_server(database_url, "small", 7)
+    demo.load_server(database_url, "small", 7)
     server = demo.EmbeddedServer(database_url)
     server.start()
     try:

@@ -21,13 +21,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QSystemTrayIcon
 
 from sfa_desktop import i18n
 from sfa_desktop.i18n import _, tr
-from sfa_desktop.operations.pyramid import refresh_if_stale
 from sfa_desktop.session import AgentSession, SessionState
 from sfa_desktop.ui.background import NetworkOp, ReplicaOp, Runner
 from sfa_desktop.ui.bridge import EventBridge
 from sfa_desktop.ui.crash import CrashHandler, start_file_log
 from sfa_desktop.ui.lock import IdleWatch
-from sfa_desktop.ui.main_window import MainWindow
 from sfa_desktop.ui.preferences import Preferences, default_data_dir
 from sfa_desktop.ui.settings_dialog import SettingsDialog, about_box
 from sfa_desktop.ui.sign_in import FIRST_RUN, REBUILD, FirstRunDialog, PasswordDialog, device_revoked_text
@@ -70,8 +68,31 @@ def make_session(preferences: Preferences, **kw) -> AgentSession:
     session = AgentSession(preferences.replica_path, server_url=preferences.server_url or None,
                            username=preferences.username or None, **kw)
     # The customer pyramid follows what each sync brought (operations/pyramid.py).
-    session.after_sync.append(lambda s, changes: refresh_if_stale(s, changes=changes))
+    session.after_sync.append(refresh_pyramid)
     return session
+
+
+def refresh_pyramid(session, changes):
+    from sfa_desktop.operations.pyramid import refresh_if_stale
+
+    return refresh_if_stale(session, changes=changes)
+
+
+#: What the main window needs, imported on a worker while the agent types the password (a cold start's
+#: imports then overlap the key derivation, which runs on the other worker with the GIL released).
+PRELOAD = ("sfa_desktop.ui.main_window", "sfa_desktop.ui.pages.sync", "sfa_desktop.operations.pyramid",
+           "sfa_desktop.ui.pages.customers")
+
+
+def preload(_agent=None) -> None:
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:  # a section not built yet is fine; a missing dependency is a bug
+                raise
 
 
 class Shell(QObject):
@@ -96,7 +117,7 @@ class Shell(QObject):
         self.sync = SyncController(self.session, self.runner, self, **({"poll_ms": poll_ms} if poll_ms else {}))
         self.idle = IdleWatch(preferences.autolock_minutes, self)
         self.idle.idle.connect(self.lock)
-        self.window: MainWindow | None = None
+        self.window = None  # the MainWindow, once the data is open
         self.office_window = None  # an office or admin user's window (sfa_desktop.ui.office)
         self.dialog = None  # the dialog of the moment (first run, password, revoked...), for tests
         self.company: dict = {}
@@ -175,6 +196,7 @@ class Shell(QObject):
 
     def unlock_at_start(self) -> None:
         """Silently when a secure keyring holds the key; else the password dialog."""
+        NetworkOp(None, preload).run(self.runner)
         def attempt(agent):
             if agent.needs_password():
                 return False
@@ -219,6 +241,8 @@ class Shell(QObject):
     # ------------------------------------------------------------------ the main window
 
     def open_main(self) -> None:
+        from sfa_desktop.ui.main_window import MainWindow
+
         if self.window is None:
             window = MainWindow(self.session, self.runner, self.bridge)
             window.ctx.extras["sync"] = self.sync

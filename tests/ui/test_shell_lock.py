@@ -121,10 +121,10 @@ def test_idle_time_locks_on_its_own(open_shell, qtbot):
 
 def test_input_postpones_the_idle_lock(open_shell, qtbot):
     shell = open_shell
-    shell.idle.set_minutes(0.005)  # 0.3 s
-    for _ in range(6):
-        qtbot.wait(100)
-        qtbot.keyClick(shell.window.nav, Qt.Key.Key_Down)
+    shell.idle.set_minutes(0.02)  # 1.2 s
+    for _ in range(8):  # 2.4 s of typing, a key every 0.3 s (a key that opens nothing)
+        qtbot.wait(300)
+        qtbot.keyClick(shell.window.nav, Qt.Key.Key_Shift)
     assert not shell.window.locked
     qtbot.wait_until(lambda: shell.window.locked, timeout=5000)
 
