@@ -30,6 +30,8 @@ class CatalogModel(IdTableModel):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._texts: dict[tuple[str, int], str] = {}
+        #: rows asked for before this generation were priced for another customer
+        self._rows_since = 0
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or index.row() >= len(self._ids):
@@ -45,6 +47,7 @@ class CatalogModel(IdTableModel):
     def set_rows_function(self, rows: Any) -> None:
         self._texts.clear()
         super().set_rows_function(rows)
+        self._rows_since = self._generation
 
     def on_changes(self, changes: Any) -> None:
         if changes.touches(*self.streams):
@@ -52,6 +55,9 @@ class CatalogModel(IdTableModel):
         super().on_changes(changes)
 
     def _rows_arrived(self, generation: int, wanted: list[str], rows: list[Any]) -> None:
+        if generation < self._rows_since:  # read for the customer visited before: asked again when drawn
+            self._asked.difference_update(wanted)
+            return
         fresh = set(wanted)
         self._texts = {k: v for k, v in self._texts.items() if k[0] not in fresh}
         super()._rows_arrived(generation, wanted, rows)

@@ -28,7 +28,7 @@ STREAMS = ("customers", "addresses", "contacts", "open_items", "orders", "quotes
 
 #: Widths of the list's columns at 1280x800 (name, code, city, prov., segment, status, balance,
 #: overdue, available, last order; last visit takes the rest): the rows are lazy, so not measured.
-COLUMN_WIDTHS = (250, 80, 120, 45, 165, 115, 100, 100, 150, 95)
+COLUMN_WIDTHS = (240, 85, 115, 45, 150, 100, 100, 100, 130, 95)
 
 
 class CustomersPage(QWidget):
