@@ -136,9 +136,15 @@ def last_order_by_customer(session: Session, ids: Sequence[str] | None) -> dict[
     return {r.customer_id: r.last for r in _per_customer(session, stmt, Order.customer_id, ids)}
 
 
+#: A visit that happened: logged as done, or planned and then done (a plan alone is not a visit).
+_VISIT_DONE = or_(Activity.planned_at.is_(None), Activity.done_at.is_not(None))
+
+
 def last_visit_by_customer(session: Session, ids: Sequence[str] | None) -> dict[str, dt.datetime]:
+    # a visit only planned is not a visit yet (occurred_at holds the planned time until it is done)
     stmt = (select(Activity.customer_id, func.max(Activity.occurred_at).label("last"))
-            .where(Activity.kind == VISIT).group_by(Activity.customer_id))
+            .where(Activity.kind == VISIT, _VISIT_DONE)
+            .group_by(Activity.customer_id))
     return {r.customer_id: r.last for r in _per_customer(session, stmt, Activity.customer_id, ids)}
 
 
@@ -259,7 +265,8 @@ def customer_ids(session: Session, *, text: str | None = None, province: str | N
         stmt = stmt.where(Customer.status.in_(sorted(statuses)))
     if not_visited_days is not None:
         since = day_start(today - dt.timedelta(days=not_visited_days))
-        visited = select(Activity.customer_id).where(Activity.kind == VISIT, Activity.occurred_at >= since)
+        visited = select(Activity.customer_id).where(Activity.kind == VISIT, Activity.occurred_at >= since,
+                                                     _VISIT_DONE)
         stmt = stmt.where(Customer.id.not_in(visited))
     rows = core(session).execute(stmt).all()
     ids = [r.id for r in rows]

@@ -181,3 +181,18 @@ def test_filter_choices(replica):
         assert customer_segments(s) == ["Illuminazione", "Industria", "Installatori"]
         assert customer_cities(s) == ["Bologna", "Forlì", "Milano", "Modena", "Parma"]
         assert customer_provinces(s) == ["BO", "FC", "MI", "PR"]
+
+
+def test_a_visit_only_planned_is_not_the_last_visit(replica):
+    from sqlalchemy import insert
+
+    from sfa_desktop.local_db.models import Activity
+
+    from .conftest import at
+
+    with replica.session(write=True) as s:
+        s.execute(insert(Activity), [dict(id="a_plan_c3", customer_id="c3", agent_id="u1", kind="visit",
+                                          subject="Visita programmata", occurred_at=at("2026-12-01", "10:00"),
+                                          planned_at=at("2026-12-01", "10:00"))])
+    assert rows(replica, ["c3"])[0].last_visit_date is None
+    assert "c3" in ids(replica, not_visited_days=30)
