@@ -1,7 +1,9 @@
 """CRM benchmarks on a replica the size of the large demo agent (5,000 customers, two years of sales
-history): the pyramid recomputed after a sync, the figures dashboard, the agenda's week.
+history): the pyramid recomputed after a sync, the figures dashboard, the agenda's week, and the
+screens themselves (the figures page and the agenda's week view, from creation to drawn).
 
-    .venv/bin/python benchmarks/bench_crm.py [--size large] [--runs 7] [--workdir DIR]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_crm.py [--size large] [--runs 7]
+        [--workdir DIR] [--no-screens]
 
 The replica is filled with the agent's scope of the generated demo company through the sync's own
 write path (rows encoded and decoded with the protocol, applied page by page by apply.apply_page),
@@ -86,6 +88,7 @@ def main() -> int:
     parser.add_argument("--size", default="large", choices=("small", "large"))
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--no-screens", action="store_true", help="the read functions only, no Qt")
     args = parser.parse_args()
 
     from sfa_desktop.operations.pyramid import refresh_crm, refresh_pyramid
@@ -144,6 +147,8 @@ def main() -> int:
         args.runs * 3, read(lambda s: pyramid.customer_ids_by_class(s, classes=["client", "advocate"],
                                                                     temperatures=["freddo"])))
     results["deal board (deals.deal_board)"] = timed(args.runs * 3, read(lambda s: deals.deal_board(s)))
+    if not args.no_screens:
+        results.update(screens(replica, args.runs, today))
     with replica.session() as s:
         counts = pyramid.pyramid_counts(s)
     replica.close()
@@ -155,6 +160,100 @@ def main() -> int:
                                   + ", ".join(f"{k.value} {n}" for k, n in t.items() if n) + ")"
                                   for c, t in counts.items()))
     return 0
+
+
+class _Agent:
+    """What the screens are handed as the agent's session: reads and writes in one replica transaction
+    each, as AgentSession.read / write do (without its sign-in and lock, which a benchmark has no use for)."""
+
+    def __init__(self, replica) -> None:  # type: ignore[no-untyped-def]
+        from sfa_desktop.sync.events import EventBus
+
+        self.replica, self.events = replica, EventBus()
+
+    def read(self, query):  # type: ignore[no-untyped-def]
+        with self.replica.session() as s:
+            return query(s)
+
+    def write(self, operation):  # type: ignore[no-untyped-def]
+        with self.replica.session(write=True) as s:
+            return operation(s)
+
+
+def screens(replica, runs: int, today: dt.date) -> dict[str, tuple[float, float, float]]:  # type: ignore[no-untyped-def]
+    """The widgets, timed from their creation to their first drawing with the replica's figures in it: the
+    read on the replica worker, the models filled, the charts painted (grab() paints the whole page)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from sfa_desktop import i18n
+    from sfa_desktop.ui.background import Runner
+    from sfa_desktop.ui.bridge import EventBridge
+    from sfa_desktop.ui.context import AppContext
+    from sfa_desktop.ui.pages.agenda import AgendaPage
+    from sfa_desktop.ui.pages.figures import FiguresPage
+
+    app = QApplication.instance() or QApplication([])
+    i18n.set_language("it")
+    agent = _Agent(replica)
+    runner, bridge = Runner(agent), EventBridge(agent.events)
+    ctx = AppContext(session=agent, runner=runner, bridge=bridge)
+
+    def until(page, attribute: str) -> None:  # type: ignore[no-untyped-def]
+        while getattr(page, attribute) is None:
+            app.processEvents()
+            time.sleep(0.0005)
+
+    opened: list = []  # closed after the timing: a page's deletion is not part of the next one's opening
+
+    def figures_page() -> None:
+        page = FiguresPage(ctx, today=today)
+        page.resize(1280, 800)
+        page.show()
+        until(page, "data")
+        page.grab()
+        opened.append(page)
+
+    def agenda_week() -> None:
+        page = AgendaPage(ctx, today=today)
+        page.resize(1280, 800)
+        page.set_view("week")
+        page.show()
+        until(page, "week")
+        page.grab()
+        opened.append(page)
+
+    def close_opened() -> None:
+        runner.wait_idle()
+        while opened:
+            opened.pop().deleteLater()
+        app.processEvents()
+
+    def week_step() -> None:
+        page = weekly[0]
+        page.week = None
+        page.step(1)  # the next week: one read of the agenda and the views redrawn
+        until(page, "week")
+        page.grab()
+
+    out = {}
+    figures_page()  # the first page pays for Qt's fonts and styles once; the app has paid it at start-up
+    close_opened()
+    out["screen: figures page opened and drawn (FiguresPage), target < 300 ms"] = timed(runs, figures_page)
+    close_opened()
+    agenda_week()
+    close_opened()
+    out["screen: agenda week view opened and drawn (AgendaPage, week), target < 100 ms"] = timed(runs, agenda_week)
+    close_opened()
+    weekly = [AgendaPage(ctx, today=today)]
+    weekly[0].resize(1280, 800)
+    weekly[0].set_view("week")
+    weekly[0].show()
+    until(weekly[0], "week")
+    out["screen: agenda, the next week (Alt+Right)"] = timed(runs * 3, week_step)
+    runner.close()
+    bridge.close()
+    return out
 
 
 if __name__ == "__main__":

@@ -125,12 +125,16 @@ class AgentSession:
 
     # ------------------------------------------------------------------ first sign-in, unlock, lock
 
-    def sign_in_first_time(self, *, server_url: str, username: str, password: str) -> dict[str, Any]:
+    def sign_in_first_time(self, *, server_url: str, username: str, password: str,
+                           device_id: str | None = None) -> dict[str, Any]:
         """Sign in, register this computer and create the encrypted replica; the first sync follows.
 
         A failure (wrong password, server away...) leaves nothing behind, so the next attempt starts
-        clean. Returns the server's answer (user, role, device).
+        clean. Returns the server's answer (user, role, device). `device_id`: the id this computer
+        already signed in with (the sign-in screen's role check), so the server lists one device.
         """
+        if device_id:
+            self._restore_device_id = device_id
         if self.state is not SessionState.NEW:
             raise ReplicaError(f"A local database already exists at {self.replica_path}.", path=self.replica_path)
         self.replica_path.parent.mkdir(parents=True, exist_ok=True)
@@ -238,6 +242,18 @@ class AgentSession:
         # one line in the log (the full list stays in the marker file kept with the damaged files)
         log.error("the replica %s is damaged: %s", self.replica_path, _summary(problems))
         self.damaged_marker.write_text(json.dumps({"at": utc_now().isoformat(), "problems": problems[:20]}))
+
+    def device_id_for_first_sign_in(self) -> str:
+        """The device id the first sign-in registers: the one this computer had (a rebuild keeps it), else
+        a new one, kept until the sign-in succeeds (a retry registers the same device)."""
+        if not getattr(self, "_restore_device_id", None):
+            self._restore_device_id = str(uuid.uuid4())
+        return self._restore_device_id
+
+    def new_transport(self, server_url: str) -> Transport:
+        """A transport to `server_url` built as this session builds its own (TLS, timeouts, retries), with
+        its tokens in memory only: the sign-in screen asks the role with it (office users keep it)."""
+        return self._make_transport(server_url, None)
 
     def _make_transport(self, server_url: str | None, replica: Replica | None) -> Transport:
         if not server_url:

@@ -327,8 +327,19 @@ class Order(Synced, Base):
     decided_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The customer's signature "per accettazione" (sfa_desktop.domain.signature path data).
+    signature: Mapped[str | None] = mapped_column(Text)
     # internal: who submitted it (nobody approves their own order)
     created_by: Mapped[str | None] = mapped_column(ID)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            Index("ix_orders_change", "change_tx", "change_seq"),
+            # the office's approval queue in page order (oldest first), of everybody or of one agent
+            Index("ix_orders_queue", "status", "created_at", "id"),
+            Index("ix_orders_queue_agent", "status", "agent_id", "created_at", "id"),
+        )
 
 
 class OrderLine(DocumentLine, Synced, Base):

@@ -55,6 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rebuild", action="store_true",
                         help="set a damaged or unopenable replica aside and build it again from the server "
                              "(what was not sent yet is kept)")
+    parser.add_argument("--resend-settled", action="store_true",
+                        help="after the server was restored from a backup: send again the changes it had "
+                        "already confirmed (it answers those it has as before and applies the ones it lost)")
 
 
 class ProgressBar:
@@ -158,6 +161,13 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         assert session.engine is not None
         session.engine.page_size = args.page_size
+        if args.resend_settled:
+            from sfa_desktop.operations.inbox import resend_settled
+            from sfa_desktop.sync.outbox import pending_count
+
+            before = session.read(pending_count)
+            session.write(resend_settled)
+            print(f"{session.read(pending_count) - before} confirmed change(s) queued again for the restored server.")
         if not args.quiet:
             session.engine.listeners.subscribe(ProgressBar(sys.stderr))
         report = session.sync(cancel, verify=True if args.verify else None)

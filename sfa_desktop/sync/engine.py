@@ -347,10 +347,19 @@ class SyncEngine:
         rows_done = 0
         orphaned: set[str] = set()
         counted: list[str] | None = None  # streams whose count differs; None: the server sent none
+
+        def fetch(cursor: str | None) -> tuple[Any, dict[str, Any], bulk_load.PreparedPage]:
+            # on the fetching thread: the next page is validated and bound while this one is written
+            doc, extra = self.transport.pull_raw(cursor=cursor, limit=self.page_size)
+            try:
+                return doc, extra, bulk_load.prepare_bulk_page(doc)
+            except protocol.ProtocolError as error:
+                raise ProtocolViolationError(str(error)) from error
+
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sfa-pull") as prefetch, \
                     _BulkWriter(self.replica) as writer:
-                ahead = prefetch.submit(self.transport.pull_raw, cursor=None, limit=self.page_size)
+                ahead = prefetch.submit(fetch, None)
                 while True:
                     if not ahead.done():
                         committing = time.monotonic()
@@ -358,7 +367,7 @@ class SyncEngine:
                         report.seconds_applying += time.monotonic() - committing
                     waited = time.monotonic()
                     try:
-                        doc, extra = ahead.result()
+                        doc, extra, prepared = ahead.result()
                     except BaseException:
                         writer.commit()  # the pages written so far are whole: they stay
                         raise
@@ -367,15 +376,12 @@ class SyncEngine:
                     cancel.raise_if_cancelled()
                     more, next_cursor = doc.get("has_more"), doc.get("cursor")
                     if more is True and isinstance(next_cursor, str) and 0 < len(next_cursor) <= 200:
-                        ahead = prefetch.submit(self.transport.pull_raw, cursor=next_cursor, limit=self.page_size)
+                        ahead = prefetch.submit(fetch, next_cursor)
                     try:
                         session = writer.session()
                         with session.begin_nested():  # a bad page goes alone: the pages before it stay
                             conn = session.connection()
-                            try:
-                                page, outcome = bulk_load.apply_bulk_page(conn, doc)
-                            except protocol.ProtocolError as error:
-                                raise ProtocolViolationError(str(error)) from error
+                            page, outcome = bulk_load.write_bulk_page(conn, prepared)
                             state.write_cursor(conn, page.cursor)
                             if outcome.orphaned_streams:
                                 orphaned |= outcome.orphaned_streams

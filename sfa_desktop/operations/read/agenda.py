@@ -152,7 +152,9 @@ def suggested_visits(session: Session, *, today: dt.date, now: dt.datetime, limi
             .where(Quote.status == QuoteStatus.SENT.value)):
         if quote.id in replaced or is_quote_expired(quote.valid_until, today):
             continue
-        sent_on = quote.updated_at.astimezone().date()
+        # the server's time of the send may lie ahead of this computer's clock (or of a demo's today):
+        # a quote never waits a negative number of days
+        sent_on = min(quote.updated_at.astimezone().date(), today)
         waiting.append(WaitingQuote(quote.id, quote.number, quote.customer_id, name, quote.grand_total, sent_on,
                                     quote.valid_until, (today - sent_on).days))
     waiting.sort(key=lambda q: (q.valid_until or dt.date.max, -q.grand_total, q.number))

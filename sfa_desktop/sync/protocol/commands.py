@@ -244,7 +244,9 @@ _SPECS: Final = (
                 N_("revising a quote"), N_("quote")),
     CommandSpec("order.submit", "orders", "order_id", True,
                 (_id("order_id"), _id("customer_id"), _text("number", 40), _lines(), *_DOCUMENT_TEXTS,
-                 _id("quote_id", False), PayloadField("expected", EXPECTED)),
+                 _id("quote_id", False), PayloadField("expected", EXPECTED),
+                 # the customer's signature "per accettazione" (domain.signature: SVG path data)
+                 _text("signature", 64 * 1024)),
                 N_("submitting an order"), N_("order")),
     CommandSpec("order.cancel", "orders", "order_id", False, (_id("order_id"), _text("reason", 1000)),
                 N_("cancelling an order"), N_("order")),

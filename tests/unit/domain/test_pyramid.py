@@ -152,8 +152,8 @@ def test_a_purchase_today_never_lowers_the_class_nor_leaves_the_customer_late(pu
     assert after.year_value == before.year_value + amount
     if sum((a for d, a in purchases if d == TODAY), amount) > 0:  # today's net makes it a purchase day
         assert after.days_since_purchase == 0
-    if after.temperature is Temperature.FREDDO:  # only a halving of the purchases can make it cold now
-        assert after.recent_value <= after.previous_value * Decimal("0.5")
+        if after.temperature is Temperature.FREDDO:  # not late: only a halving of the purchases makes it cold
+            assert after.recent_value <= after.previous_value * Decimal("0.5")
 
 
 @given(st.lists(purchase, max_size=40))

@@ -143,3 +143,14 @@ def test_after_a_sync_the_ranks_are_refreshed_only_when_something_they_read_chan
         assert refresh_if_stale(s, today=TODAY, changes=Changes.of("products", "p1")).empty
         assert refresh_if_stale(s, today=TODAY, changes=Changes.of("sales_history", "h9")).touches("customer_ranks")
         assert refresh_if_stale(s, today=TODAY + dt.timedelta(days=1)).touches("customer_ranks")  # a new day
+
+
+def test_a_quote_sent_after_this_computers_today_waits_zero_days_not_minus_two(crm):
+    """The agenda showed "-2 days" for a quote the server stamped after the agent's today."""
+    from sfa_desktop.local_db.models import Quote
+
+    with crm.session(write=True) as s:
+        s.get(Quote, "q3").updated_at = dt.datetime.combine(TODAY + dt.timedelta(days=2), dt.time(12), dt.UTC)
+    with crm.session() as s:
+        waiting = agenda.suggested_visits(s, today=TODAY, now=NOW).waiting_quotes
+        assert [(q.quote_id, q.days_waiting, q.sent_on) for q in waiting] == [("q3", 0, TODAY)]

@@ -1,0 +1,1 @@
+"""The agenda screen's parts: its models, the plan and outcome dialogs, the suggestions panel."""

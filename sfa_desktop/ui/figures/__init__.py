@@ -1,0 +1,1 @@
+"""The agent's figures: small charts drawn with QPainter, the dashboard's cards and tables."""
