@@ -1,7 +1,8 @@
 """Sync cursors ("v1.<tx>.<seq>", opaque to clients) and the streams= filter of the feed.
 
 A cursor handed out for a `streams` selection ends with ".s<tag>" (a digest of the selection): it is
-valid only with that same selection, because it says nothing of the changes of other streams.
+valid only with that same selection, because it says nothing of the changes of other streams. A
+cursor of every stream (no tag) may be used with any selection.
 Every position must fit in 64 bits and lie at or before the feed's head (checked in the route).
 """
 
@@ -52,7 +53,8 @@ def untag_cursor(cursor: str, streams: list[str] | None) -> str:
     selection than `streams` (its position says nothing of the other streams' changes)."""
     m = _SELECTION.match(cursor)
     base, tag = (m.group(1), m.group(2)) if m else (cursor, None)
-    if tag != selection_tag(streams):
+    # a cursor of every stream may narrow to some (it saw their changes too); a narrowed one may not widen
+    if tag is not None and tag != selection_tag(streams):
         raise CursorError(
             "The sync cursor was handed out for another streams= selection: pull with the same "
             "streams, or from scratch."

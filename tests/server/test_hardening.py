@@ -164,9 +164,8 @@ def test_cursor_is_bound_to_its_streams(env: Env) -> None:
         r = anna.get("/sync/pull", params={"cursor": only, "streams": other})
         assert r.status_code == 400 and r.json()["code"] == "invalid_cursor", (other, r.text)
     assert anna.get("/sync/pull", params={"cursor": only, "streams": "customers"}).status_code == 200
-    everything, _ = anna.pull_all()
-    r = anna.get("/sync/pull", params={"cursor": everything, "streams": "customers"})
-    assert r.status_code == 400 and r.json()["code"] == "invalid_cursor"
+    everything, _ = anna.pull_all()  # a cursor of every stream saw every stream: it may narrow
+    assert anna.get("/sync/pull", params={"cursor": everything, "streams": "customers"}).status_code == 200
     # a snapshot cursor part-way through one stream is bound as well
     r = anna.get("/sync/pull", params={"cursor": "", "streams": "customers", "limit": 1})
     mid = r.json()["cursor"]

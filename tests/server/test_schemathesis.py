@@ -81,7 +81,7 @@ def test_the_sync_api_tells_the_truth_in_every_phase(env: Env, tmp_path: Path) -
          "--include-path-regex", "^/api/v1/(sync|auth)/", "--exclude-path-regex", "logout",
          "-H", f"{p.PROTOCOL_HEADER}: {p.PROTOCOL_VERSION}", "-H", f"Authorization: Bearer {token}",
          "--report", "ndjson", "--report-ndjson-path", str(report)],
-        capture_output=True, text=True, timeout=240)
+        capture_output=True, text=True, timeout=240, cwd=tmp_path)  # its cache stays out of the repository
     summary = done.stdout[-6000:]
     assert done.returncode == 0, summary
     assert "✅ Stateful" in summary and "✅ Coverage" in summary and "✅ Fuzzing" in summary, summary
