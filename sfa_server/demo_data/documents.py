@@ -176,7 +176,8 @@ class DocumentMaker:
             "taxable_total": totals.taxable_total, "vat_total": totals.vat_total,
             "grand_total": totals.grand_total, "approval_reasons": [r.to_dict() for r in reasons] or None,
             "decision_note": note, "decided_by": decided_by, "decided_at": decided_at,
-            "created_at": created, "updated_at": decided_at or created, "created_by": agent_id})
+            "created_at": created, "updated_at": decided_at or created, "created_by": agent_id,
+            "signature": None})  # the demo's orders were not signed on screen
         for line in lines:
             cost = line.pop("_cost")
             self.rows["order_lines"].append({**line, "list_price": line["unit_price"], "unit_cost": cost})
