@@ -1,8 +1,10 @@
-"""A replica written by the previous release (schema v4) opens, migrates and keeps the agent's work.
+"""Replicas written by earlier releases open, migrate and keep the agent's work.
 
-tests/fixtures/replica-v4.db was written by that release's own code (tests/fixtures/make_replica_fixture.py
-says how): one customer, three products, a saved quote and a submitted order, both still in the
-outbox. Its key file is wrapped with the documented test password of replica-v4.json.
+tests/fixtures/replica-v5.db was written by the last release that landed (cfa5618, schema v5) and
+replica-v4.db by the one before (2184aeb, schema v4), each with that release's own code
+(tests/fixtures/make_replica_fixture.py says how): one customer, three products, a saved quote and a
+submitted order, both still in the outbox. Each key file is wrapped with the documented test
+password of its replica-vN.json.
 """
 
 from __future__ import annotations
@@ -25,37 +27,44 @@ from sfa_desktop.sync import outbox
 from sfa_desktop.sync.protocol import commands as wire
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-MANIFEST = json.loads((FIXTURES / "replica-v4.json").read_text())
+#: schema versions of the releases whose replicas must open: the last one that landed first
+RELEASES = (5, 4)
 NO_KEYRING = keys.KeyStore(backend=FailKeyring())
 
 
+@pytest.fixture(params=RELEASES, ids=[f"v{v}" for v in RELEASES])
+def release(request: pytest.FixtureRequest) -> dict:
+    return json.loads((FIXTURES / f"replica-v{request.param}.json").read_text())
+
+
 @pytest.fixture
-def old_replica(tmp_path: Path) -> Path:
-    """A copy: opening migrates the file in place, and the committed fixture must stay v4."""
+def old_replica(tmp_path: Path, release: dict) -> Path:
+    """A copy: opening migrates the file in place, and the committed fixture must stay as it was."""
+    version = release["schema_version"]
     target = tmp_path / "ag01.sfadb"
-    shutil.copy(FIXTURES / "replica-v4.db", target)
-    shutil.copy(FIXTURES / "replica-v4.db.key", keys.key_file_path(target))
+    shutil.copy(FIXTURES / f"replica-v{version}.db", target)
+    shutil.copy(FIXTURES / f"replica-v{version}.db.key", keys.key_file_path(target))
     return target
 
 
-def test_the_fixture_is_the_previous_schema(old_replica: Path) -> None:
-    key = keys.load_key(old_replica, MANIFEST["password"], store=NO_KEYRING)
-    assert MANIFEST["schema_version"] == 4 == LATEST_VERSION - 1
-    assert read_version(old_replica, key) == 4
+def test_the_fixture_is_an_older_schema(old_replica: Path, release: dict) -> None:
+    key = keys.load_key(old_replica, release["password"], store=NO_KEYRING)
+    assert release["schema_version"] < LATEST_VERSION
+    assert read_version(old_replica, key) == release["schema_version"]
 
 
-def test_previous_release_replica_opens_migrates_and_keeps_the_work(old_replica: Path) -> None:
+def test_previous_release_replica_opens_migrates_and_keeps_the_work(old_replica: Path, release: dict) -> None:
     session = AgentSession(old_replica, keystore=NO_KEYRING)
-    session.unlock(MANIFEST["password"])
+    session.unlock(release["password"])
     try:
-        key = keys.load_key(old_replica, MANIFEST["password"], store=NO_KEYRING)
+        key = keys.load_key(old_replica, release["password"], store=NO_KEYRING)
         assert read_version(old_replica, key) == LATEST_VERSION
 
         def rows(s):  # type: ignore[no-untyped-def]
-            customer = s.get(Customer, MANIFEST["customer_id"])
+            customer = s.get(Customer, release["customer_id"])
             products = s.scalars(select(Product).order_by(Product.sku)).all()
-            quote = s.get(Quote, MANIFEST["quote_id"])
-            order = s.get(Order, MANIFEST["order_id"])
+            quote = s.get(Quote, release["quote_id"])
+            order = s.get(Order, release["order_id"])
             hits = search_products(s, products[0].sku, limit=5)
             quote_lines = s.scalar(select(func.count()).where(QuoteLine.quote_id == quote.id))
             order_lines = s.scalar(select(func.count()).where(OrderLine.order_id == order.id))
@@ -66,8 +75,8 @@ def test_previous_release_replica_opens_migrates_and_keeps_the_work(old_replica:
         (name, product_ids, quote_customer, quote_lines, quote_total, order_customer, order_lines, order_total,
          order_status, hits, first_sku) = session.read(rows)
         assert name
-        assert product_ids == sorted(MANIFEST["product_ids"])
-        assert quote_customer == order_customer == MANIFEST["customer_id"]
+        assert product_ids == sorted(release["product_ids"])
+        assert quote_customer == order_customer == release["customer_id"]
         assert quote_lines == order_lines == 3
         assert isinstance(quote_total, Decimal) and quote_total > 0 and order_total > 0
         assert order_status  # still the agent's order, in whatever state the queue left it
@@ -79,7 +88,7 @@ def test_previous_release_replica_opens_migrates_and_keeps_the_work(old_replica:
         assert [status for _, status, _, _ in queued] == ["pending", "pending"]
         assert session.read(outbox.pending_count) == 2
         targets = [outbox.target_id(kind, payload) for kind, _, payload, _ in queued]
-        assert targets == [MANIFEST["quote_id"], MANIFEST["order_id"]]
+        assert targets == [release["quote_id"], release["order_id"]]
         for kind, _, payload, command_id in queued:
             command = wire.decode_command({"id": command_id, "type": kind, "payload": payload})
             command.spec.decode(command.payload)  # raises if the payload no longer fits the protocol
@@ -87,9 +96,9 @@ def test_previous_release_replica_opens_migrates_and_keeps_the_work(old_replica:
         session.close()
 
 
-def test_previous_release_replica_refuses_a_wrong_password(old_replica: Path) -> None:
+def test_previous_release_replica_refuses_a_wrong_password(old_replica: Path, release: dict) -> None:
     session = AgentSession(old_replica, keystore=NO_KEYRING)
     with pytest.raises(WrongPasswordError):
         session.unlock("not-the-password")
-    key = keys.load_key(old_replica, MANIFEST["password"], store=NO_KEYRING)
-    assert read_version(old_replica, key) == 4  # nothing was migrated by the failed attempt
+    key = keys.load_key(old_replica, release["password"], store=NO_KEYRING)
+    assert read_version(old_replica, key) == release["schema_version"]  # nothing migrated by the failed attempt
