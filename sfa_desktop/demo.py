@@ -1,4 +1,4 @@
-"""`sfa-desktop demo`: the whole product on one machine, narrated in the terminal.
+"""`sfa-desktop demo`: the whole product on one machine, in the app (or `--script`: narrated in the terminal).
 
 An embedded sfa-server on loopback with a generated Italian wholesaler; a field agent's encrypted
 replica syncs, searches, drafts a quote (PDF), submits an order that needs approval; the sales
@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import socket
 import sys
 import tempfile
-import threading
-import time
 from decimal import Decimal
 from pathlib import Path
 
 import requests
 from sqlalchemy import func, select
 
+from sfa_desktop.commands.embedded_server import EmbeddedServer, load_server
 from sfa_desktop.domain.lifecycle import status_label
 from sfa_desktop.domain.messages import Message
 from sfa_desktop.domain.pricing import suggest_quantity
-from sfa_desktop.i18n import money, render
+from sfa_desktop.i18n import N_, money, render
 from sfa_desktop.local_db.models import Customer, Order, PriceListItem, Product, Quote
 from sfa_desktop.local_db.queries import customer_overview
 from sfa_desktop.local_db.search import search_customers, search_products
@@ -43,47 +41,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workdir", help="folder for the demo's files (default: a new temporary folder)")
     parser.add_argument("--size", choices=("small", "large"), default="small", help="demo company size")
     parser.add_argument("--seed", type=int, default=7, help="demo data seed")
+    parser.add_argument("--script", action="store_true",
+                        help="no window: the terminal walkthrough (sync, quote, order, approval), a scripted check")
+    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
 
 
 def _step(text: str) -> None:
     print(f"\n== {text}", flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class EmbeddedServer:
-    """sfa-server in a background thread on 127.0.0.1, stopped by `stop()`."""
-
-    def __init__(self, database_url: str) -> None:
-        import uvicorn
-
-        from sfa_server.app import create_app
-
-        self.port = _free_port()
-        config = uvicorn.Config(create_app(database_url), host="127.0.0.1", port=self.port,
-                                log_level="warning", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="sfa-server", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self._thread.start()
-        deadline = time.monotonic() + 20
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the embedded server did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
 
 
 class _Progress:
@@ -124,24 +88,19 @@ def _office_session(base_url: str) -> requests.Session:
     return office
 
 
-def _load_server(database_url: str, size: str, seed: int) -> None:
-    from sfa_server.db import init_database
-    from sfa_server.demo_data import generate, load
-
-    engine = init_database(database_url)
-    started = time.monotonic()
-    counts = load(engine, generate(size, seed))
-    engine.dispose()
-    print(f"   {sum(counts.values()):,} rows loaded in {time.monotonic() - started:.1f} s "
-          f"({counts.get('customers', 0)} customers, {counts.get('products', 0)} products)")
+DEMO_NOTE = N_("This is a demo: an invented wholesaler on a server on this computer ({url}); nothing leaves it. "
+             "You are signed in as the agent ag01. To try the sales office, sign in at the same address as "
+             "ufficio, password demo-ufficio.")
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.script:
+        return run_in_app(args)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="sfa-demo-")).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'server.sqlite'}"
     _step(f"Central server: demo wholesaler ({args.size}) in {workdir / 'server.sqlite'}")
-    _load_server(database_url, args.size, args.seed)
+    load_server(database_url, args.size, args.seed)
     server = EmbeddedServer(database_url)
     server.start()
     print(f"   sfa-server listening on {server.url}")
@@ -242,3 +201,31 @@ def _show_order(session: AgentSession, order_id: str) -> None:
         print(f"     - {render(text) if text else reason.get('message')}")
     if order.decision_note:
         print(f"     decision by {order.decided_by}: {order.decision_note}")
+
+
+def run_in_app(args: argparse.Namespace) -> int:
+    """The demo in the desktop app: the server is prepared and started on the app's network worker
+    (the window stays responsive), then the app signs in as the demo agent and syncs."""
+    from sfa_desktop.i18n import _
+    from sfa_desktop.ui.app import DemoStart, run_gui
+
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="sfa-demo-")).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite:///{workdir / 'server.sqlite'}"
+    servers: list[EmbeddedServer] = []
+
+    def prepare() -> str:
+        if not (workdir / "server.sqlite").exists():
+            load_server(database_url, args.size, args.seed)
+        server = EmbeddedServer(database_url)
+        server.start()
+        servers.append(server)
+        return server.url
+
+    print(f"Demo files in {workdir}", flush=True)
+    try:
+        return run_gui(workdir / "app", log_dir=workdir / "logs", exit_when_ready=args.exit_when_ready,
+                       demo=DemoStart(prepare, AGENT[0], AGENT[1], note=_(DEMO_NOTE)))
+    finally:
+        for server in servers:
+            server.stop()

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain.messages import Message
-from sfa_desktop.local_db import ReplicaCorruptError, ReplicaError, keys, open_replica
+from sfa_desktop.local_db import ReplicaCorruptError, ReplicaError, ReplicaLockedError, keys, open_replica
 from sfa_desktop.local_db.changes import Changes
 from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
@@ -125,12 +125,16 @@ class AgentSession:
 
     # ------------------------------------------------------------------ first sign-in, unlock, lock
 
-    def sign_in_first_time(self, *, server_url: str, username: str, password: str) -> dict[str, Any]:
+    def sign_in_first_time(self, *, server_url: str, username: str, password: str,
+                           device_id: str | None = None) -> dict[str, Any]:
         """Sign in, register this computer and create the encrypted replica; the first sync follows.
 
         A failure (wrong password, server away...) leaves nothing behind, so the next attempt starts
-        clean. Returns the server's answer (user, role, device).
+        clean. Returns the server's answer (user, role, device). `device_id`: the id this computer
+        already signed in with (the sign-in screen's role check), so the server lists one device.
         """
+        if device_id:
+            self._restore_device_id = device_id
         if self.state is not SessionState.NEW:
             raise ReplicaError(f"A local database already exists at {self.replica_path}.", path=self.replica_path)
         self.replica_path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +186,13 @@ class AgentSession:
         if self.state is SessionState.DAMAGED:
             raise ReplicaCorruptError("the replica failed its integrity check", path=self.replica_path)
         key = keys.load_key(self.replica_path, password, store=self.keystore)
-        replica = open_replica(self.replica_path, key, create=False)
+        try:
+            replica = open_replica(self.replica_path, key, create=False)
+        except ReplicaLockedError as error:
+            # the key is the right one (the key file is authenticated, the keyring holds this
+            # file's key): the first page itself is damaged; rebuilding is the remedy
+            self._mark_damaged([f"the first page cannot be read with the replica's key: {error}"])
+            raise ReplicaCorruptError("the first page of the replica is damaged", path=self.replica_path) from error
         unclean = self.open_marker.exists()
         try:
             with replica.session() as session:
@@ -216,7 +226,7 @@ class AgentSession:
         problems = replica.check_integrity(quick=True)
         if problems:
             self._mark_damaged(problems)
-            raise ReplicaCorruptError(f"integrity check: {problems[:3]}", path=self.replica_path)
+            raise ReplicaCorruptError(f"integrity check: {_summary(problems)}", path=self.replica_path)
         with replica.session(write=True) as session:
             state.set_setting(session, LAST_CHECK_KEY, utc_now().isoformat())
         self._checked = True
@@ -229,8 +239,21 @@ class AgentSession:
             self._check(replica)
 
     def _mark_damaged(self, problems: list[str]) -> None:
-        log.error("the replica %s is damaged: %s", self.replica_path, problems[:5])
+        # one line in the log (the full list stays in the marker file kept with the damaged files)
+        log.error("the replica %s is damaged: %s", self.replica_path, _summary(problems))
         self.damaged_marker.write_text(json.dumps({"at": utc_now().isoformat(), "problems": problems[:20]}))
+
+    def device_id_for_first_sign_in(self) -> str:
+        """The device id the first sign-in registers: the one this computer had (a rebuild keeps it), else
+        a new one, kept until the sign-in succeeds (a retry registers the same device)."""
+        if not getattr(self, "_restore_device_id", None):
+            self._restore_device_id = str(uuid.uuid4())
+        return self._restore_device_id
+
+    def new_transport(self, server_url: str) -> Transport:
+        """A transport to `server_url` built as this session builds its own (TLS, timeouts, retries), with
+        its tokens in memory only: the sign-in screen asks the role with it (office users keep it)."""
+        return self._make_transport(server_url, None)
 
     def _make_transport(self, server_url: str | None, replica: Replica | None) -> Transport:
         if not server_url:
@@ -310,7 +333,8 @@ class AgentSession:
         try:
             yield replica
         except ReplicaCorruptError as error:
-            self._mark_damaged([str(error)])
+            if not self.damaged_marker.exists():  # else already marked, with the full list
+                self._mark_damaged([str(error)])
             raise
         finally:
             with self._gate:
@@ -436,6 +460,14 @@ class AgentSession:
     def sync_due(self) -> bool:
         """Ask from a timer: True when an automatic sync should start now."""
         return self.engine is not None and self.auto_sync.tick()
+
+
+def _summary(problems: list[str]) -> str:
+    """The first problem's first line and how many lines there are in all (integrity checks list
+    every damaged page: hundreds of lines)."""
+    lines = [line for p in problems for line in str(p).splitlines() if line.strip() and not line.startswith("***")]
+    first = lines[0][:200] if lines else "?"
+    return first if len(lines) <= 1 else f"{first} (and {len(lines) - 1} more)"
 
 
 def outbox_waiting(session: AgentSession) -> bool:

@@ -23,6 +23,12 @@ from sfa_server.deps import ApiError, Sessions
 log = logging.getLogger(__name__)
 # a JSON \u0000 escape (not itself escaped) or a raw NUL: no database text column can hold it
 _NUL_IN_JSON = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000|\x00")
+# A JSON escape of half a surrogate pair: a text no database column can store (UTF-8 has no form
+# for it). Push payloads are checked per command instead (one bad command, not the whole batch).
+_LONE_SURROGATE = re.compile(
+    rb"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 def update_required_message(version: str | None) -> str:
@@ -110,6 +116,14 @@ class RequestGate:
             return
         if _NUL_IN_JSON.search(body):
             await _reply(scope, receive, send, 400, "Text must not contain NUL characters.", "invalid")
+            return
+        if not scope["path"].endswith("/sync/push") and _LONE_SURROGATE.search(body):
+            await _reply(scope, receive, send, 400, "Text must be valid Unicode (a lone surrogate was sent).",
+                         "invalid")
+            return
+        if not scope["path"].endswith("/sync/push") and _LONE_SURROGATE.search(body):
+            await _reply(scope, receive, send, 400, "Text must be valid Unicode (a lone surrogate was sent).",
+                         "invalid")
             return
         new_headers = [
             (k, v) for k, v in scope["headers"] if k not in (b"content-encoding", b"content-length")
@@ -204,6 +218,17 @@ def create_app(database_url: str | None = None) -> FastAPI:
             {"detail": "A value is out of range or cannot be stored.", "code": "invalid"}, status_code=422
         )
 
+    generated = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if not getattr(app.state, "openapi_completed", False):
+            from sfa_server.api_schema import complete
+
+            app.openapi_schema = complete(generated())
+            app.state.openapi_completed = True
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(RequestGate)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
     return app

@@ -53,10 +53,16 @@ def require_agent(principal: Principal) -> None:
 
 
 def customer_in_scope(
-    session: Session, principal: Principal, customer_id: str, *, for_update: bool = False
+    session: Session, principal: Principal, customer_id: str, *, for_update: bool = False,
+    unknown: Rejected | None = None,
 ) -> Customer:
+    """The customer when the caller may see it, else a rejection as for an unknown one.
+
+    `unknown`: the rejection to raise instead, when the caller named another row (a document, an
+    activity) and the customer id is the server's: it must never be told to someone outside the scope.
+    """
     customer = session.get(Customer, customer_id, with_for_update=for_update)
     # a customer outside the scope is answered like an unknown one: ids of others are not confirmed
     if customer is None or (principal.scope_agent and customer.agent_id != principal.scope_agent):
-        raise Rejected("not_found", "push.customer_unknown", customer=customer_id[:40])
+        raise unknown or Rejected("not_found", "push.customer_unknown", customer=customer_id[:40])
     return customer

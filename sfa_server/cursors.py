@@ -1,7 +1,13 @@
-"""Sync cursors ("v1.<tx>.<seq>", opaque to clients) and the streams= filter of the feed."""
+"""Sync cursors ("v1.<tx>.<seq>", opaque to clients) and the streams= filter of the feed.
+
+A cursor handed out for a `streams` selection ends with ".s<tag>" (a digest of the selection): it is
+valid only with that same selection, because it says nothing of the changes of other streams.
+Every position must fit in 64 bits and lie at or before the feed's head (checked in the route).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from sfa_desktop.sync import protocol as p
@@ -18,12 +24,40 @@ def parse_cursor(cursor: str | None) -> Position:
     if not cursor:
         return (0, 0)
     m = _CURSOR.match(cursor)
-    if m is None:
+    if m is None or any(g is not None and int(g) > p.MAX_INT for g in m.groups()):
         raise CursorError(
             "The sync cursor is not valid (expected the opaque value of a previous pull, "
             "or nothing to start from scratch)."
         )
     return int(m.group(1)), int(m.group(2))
+
+
+_SELECTION = re.compile(r"^(.*)\.s([0-9a-f]{8})$")
+
+
+def selection_tag(streams: list[str] | None) -> str | None:
+    """The tag of a streams= selection (None: every stream, no tag)."""
+    if streams is None or set(streams) >= set(p.STREAMS):
+        return None
+    return hashlib.sha256(",".join(sorted(streams)).encode()).hexdigest()[:8]
+
+
+def tag_cursor(cursor: str, streams: list[str] | None) -> str:
+    tag = selection_tag(streams)
+    return cursor if tag is None else f"{cursor}.s{tag}"
+
+
+def untag_cursor(cursor: str, streams: list[str] | None) -> str:
+    """The cursor without its selection tag, or CursorError when it was handed out for another
+    selection than `streams` (its position says nothing of the other streams' changes)."""
+    m = _SELECTION.match(cursor)
+    base, tag = (m.group(1), m.group(2)) if m else (cursor, None)
+    if tag != selection_tag(streams):
+        raise CursorError(
+            "The sync cursor was handed out for another streams= selection: pull with the same "
+            "streams, or from scratch."
+        )
+    return base
 
 def cursor_horizon(cursor: str | None) -> Position | None:
     """The history horizon a cursor was handed out under (only cursors below it carry one)."""
@@ -34,8 +68,11 @@ def cursor_horizon(cursor: str | None) -> Position | None:
 
 def parse_streams(raw: str) -> list[str] | None:
     """Comma-separated protocol stream names -> their list (None when empty = every stream)."""
-    wanted = list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
-    unknown = [s for s in wanted if s not in p.STREAMS]
+    if raw == "":
+        return None
+    # exactly the documented form (names joined by ","): blanks or spaces are not quietly dropped
+    wanted = list(dict.fromkeys(raw.split(",")))
+    unknown = [ascii(s)[1:-1][:40] for s in wanted if s not in p.STREAMS]
     if unknown:
         raise ApiError(
             400,

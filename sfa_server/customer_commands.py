@@ -172,7 +172,8 @@ def deal_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comma
     deal = session.get(Deal, did, with_for_update=True)
     previous = None
     if deal is not None:
-        customer_in_scope(session, principal, deal.customer_id)
+        customer_in_scope(session, principal, deal.customer_id,
+                          unknown=Rejected("not_found", "push.deal_unknown", deal=did[:40]))
         previous = deal.stage
         if deal.stage != stage:
             try:

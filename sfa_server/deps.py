@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from sfa_desktop.sync.protocol import safe_text
 from sfa_server.models import Device, ServerSecret, User
 from sfa_server.tokens import TokenError, read_access_token
 
@@ -17,8 +18,10 @@ from sfa_server.tokens import TokenError, read_access_token
 class ApiError(HTTPException):
     """An HTTP error with a machine code next to the message: {"detail": ..., "code": ...}."""
 
-    def __init__(self, status: int, detail: str, code: str | None = None) -> None:
-        super().__init__(status_code=status, detail=detail)
+    def __init__(self, status: int, detail: str, code: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        # the detail may quote the request: never a text the answer cannot encode
+        super().__init__(status_code=status, detail=safe_text(detail), headers=headers)
         self.code = code
 
 
@@ -92,6 +95,9 @@ def get_principal(request: Request, sessions: Sessions) -> Principal:
             )
         if not user.active:
             raise ApiError(401, "This account is disabled.", "user_disabled")
+        if tokens_revoked(row, claims.issued_ms):
+            raise ApiError(401, "This session was closed (signed out, or its refresh token was used twice): "
+                           "sign in again.", "invalid_token")
         now = dt.datetime.now(dt.UTC)
         last = row.last_seen_at
         if last is not None and last.tzinfo is None:
@@ -108,6 +114,19 @@ def get_principal(request: Request, sessions: Sessions) -> Principal:
             user.max_avg_discount,
             (row.number_block_start, row.number_block_end),
         )
+
+
+def tokens_revoked(device: Device, issued_ms: int) -> bool:
+    """Whether an access token issued at `issued_ms` predates the device's last revocation.
+
+    The device row is read for every request anyway (revoked device, last seen), so refusing the
+    tokens of a closed session costs no query: one column compared."""
+    revoked = device.tokens_revoked_at
+    if revoked is None:
+        return False
+    if revoked.tzinfo is None:
+        revoked = revoked.replace(tzinfo=dt.UTC)
+    return issued_ms <= int(revoked.timestamp() * 1000)
 
 
 CurrentUser = Annotated[Principal, Depends(get_principal)]

@@ -13,6 +13,7 @@ from sfa_desktop.domain import approval, lifecycle, numbering
 from sfa_desktop.domain import document_pricing as dp
 from sfa_desktop.domain.lifecycle import status_label
 from sfa_desktop.domain.messages import Message
+from sfa_desktop.domain.signature import SignatureError, check_signature
 from sfa_desktop.sync import protocol as p
 from sfa_server.accounts import device_owns_number, renew_block_if_low
 from sfa_server.audit import audit
@@ -89,7 +90,8 @@ def _load_quote(session: Session, principal: Principal, quote_id: str) -> Quote:
     quote = session.get(Quote, quote_id, with_for_update=True)
     if quote is None:
         raise Rejected("not_found", "push.quote_unknown", record=False, quote=quote_id[:40])
-    customer_in_scope(session, principal, quote.customer_id)
+    customer_in_scope(session, principal, quote.customer_id,
+                      unknown=Rejected("not_found", "push.quote_unknown", quote=quote_id[:40]))
     return quote
 
 
@@ -100,18 +102,24 @@ def _is_latest(session: Session, quote: Quote) -> bool:
 def _write_lines(
     session: Session, model: type, doc_field: str, doc_id: str, priced: dp.PricedDocument
 ) -> None:
+    # One read of the document's lines (their ids come from the document id and the line number),
+    # not one per line: under load each statement is a round trip to the database.
+    existing = {
+        line.id: line
+        for line in session.execute(select(model).where(getattr(model, doc_field) == doc_id)).scalars()
+    }
     keep = set()
     for x in priced.lines:
         row = line_row(doc_field, doc_id, x)
         keep.add(row["id"])
-        obj = session.get(model, row["id"])
+        obj = existing.get(row["id"])
         if obj is None:
             session.add(model(**row))
         else:
             for k, v in row.items():
                 setattr(obj, k, v)
-    for old in session.execute(select(model).where(getattr(model, doc_field) == doc_id)).scalars():
-        if old.id not in keep:
+    for line_id_, old in existing.items():
+        if line_id_ not in keep:
             session.delete(old)
 
 
@@ -126,9 +134,10 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
     quote = session.get(Quote, quote_id, with_for_update=True)
     previous: dict[str, Decimal] = {}
     if quote is not None:
+        customer_in_scope(session, principal, quote.customer_id,
+                          unknown=Rejected("not_found", "push.quote_unknown", quote=quote_id[:40]))
         if quote.customer_id != customer_id:
             raise Rejected("invalid", "push.quote_moved")
-        customer_in_scope(session, principal, quote.customer_id)
         if not lifecycle.can_edit_quote(quote.status, _is_latest(session, quote)):
             raise Rejected("illegal_transition", "push.quote_not_editable", number=quote.number,
                            status=status_label("quote_status", quote.status))
@@ -307,6 +316,10 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     lines = parse_lines(pl.get("lines"))
     if not lines:
         raise Rejected("invalid", "push.order_needs_lines")
+    try:
+        signature = check_signature(pl.get("signature"))
+    except SignatureError as exc:
+        raise Rejected.of("invalid", exc) from exc
     quote, honoured = (None, None)
     quote_id = pl.get("quote_id")
     if quote_id:
@@ -336,6 +349,7 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
         vat_total=totals.vat_total,
         grand_total=totals.grand_total,
         approval_reasons=[r.to_dict() for r in reasons] or None,
+        signature=signature,
         created_at=now,
         updated_at=now,
         created_by=principal.user_id,
@@ -372,7 +386,8 @@ def order_cancel(session: Session, principal: Principal, cmd: p.Command) -> p.Co
     order = session.get(Order, order_id, with_for_update=True)
     if order is None:
         raise Rejected("not_found", "push.order_unknown", record=False, order=order_id[:40])
-    customer_in_scope(session, principal, order.customer_id)
+    customer_in_scope(session, principal, order.customer_id,
+                      unknown=Rejected("not_found", "push.order_unknown", order=order_id[:40]))
     reason = cmd.payload.get("reason")
     try:
         order.status = lifecycle.order_transition(order.status, "cancelled").value

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
 from sqlalchemy import Select, String, func, literal, select, text, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from sfa_desktop.sync import protocol as p
 from sfa_server import snapshot
+from sfa_server.api_schema import CURSOR_PATTERN, STREAMS_PATTERN, PullPagePublic, StreamChecksumPublic, errors
 from sfa_server.checksums import scope_checksums
 from sfa_server.cursors import (
     CursorError,
@@ -27,9 +27,11 @@ from sfa_server.cursors import (
     format_cursor,
     parse_cursor,
     parse_streams,
+    tag_cursor,
+    untag_cursor,
 )
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
-from sfa_server.models import ScopeGrant, ScopeRemoval, Tombstone
+from sfa_server.models import Counter, ScopeGrant, ScopeRemoval, Tombstone
 from sfa_server.retention import history_horizon
 from sfa_server.scope import row_for, scope_clause, table_of
 
@@ -327,25 +329,6 @@ def _load_rows(
 _IN_BATCH = 900
 
 
-class PullChange(BaseModel):
-    """One change: "u" carries the whole row (wire values of protocol.STREAMS), "d" only the id."""
-
-    s: str
-    op: str
-    id: str
-    row: dict[str, Any] | None = None
-
-
-class PullAnswer(BaseModel):
-    """Documentation of the pull answer (protocol.PullPage); the route writes the JSON itself."""
-
-    cursor: str
-    has_more: bool
-    reset: list[str]
-    changes: list[PullChange]
-    remaining: int | None = None
-
-
 #: gzip level of pull pages: 3 costs half of 5's time for about 10 % more bytes (measured on a first
 #: sync: 1.7 s vs 3.4 s for 127 MB of JSON, 25.1 vs 22.9 MB on the wire); pages are the bulk of a sync.
 PAGE_GZIP_LEVEL = 3
@@ -365,41 +348,61 @@ def page_response(doc: Mapping[str, Any], accept_encoding: str = "") -> Response
 @router.get(
     "/pull",
     response_class=Response,
-    responses={
-        200: {
-            "description": "A page of changes",
-            "content": {"application/json": {"schema": PullAnswer.model_json_schema()}},
-        },
-        400: {"description": "Invalid cursor or unknown stream"},
-    },
+    responses={200: {"model": PullPagePublic, "description": "A page of changes (or of a first sync's snapshot)"},
+               **errors(400, 401, 422)},
 )
 def pull(
     request: Request,
     principal: CurrentUser,
     sessions: Sessions,
-    cursor: Annotated[str, Query(max_length=100)] = "",
+    cursor: Annotated[str, Query(max_length=100, description="the opaque cursor of the previous page; "
+                                 "empty: from scratch", json_schema_extra={"pattern": CURSOR_PATTERN})] = "",
     limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_SIZE)] = p.DEFAULT_PAGE_SIZE,
     streams: Annotated[
-        str, Query(max_length=1000, description="comma-separated stream names; all if empty")
+        str, Query(max_length=1000, description="comma-separated stream names; all if empty",
+                   json_schema_extra={"pattern": STREAMS_PATTERN})
     ] = "",
 ) -> Response:
     """Changes since `cursor` in the caller's scope, oldest first; "d" = delete or left scope.
     With `streams`, only the changes of those streams (the cursor is then only valid for them)."""
+    only = parse_streams(streams)
     try:
+        cursor = untag_cursor(cursor, only) if cursor else cursor
         snapshot_at = snapshot.parse(cursor) if snapshot.is_snapshot_cursor(cursor) else None
-        pos = parse_cursor(cursor) if snapshot_at is None else (0, 0)
+        pos = parse_cursor(cursor) if snapshot_at is None else snapshot_at[0]
     except CursorError as exc:
         raise ApiError(400, str(exc), "invalid_cursor") from exc
-    only = parse_streams(streams)
     with sessions() as session, session.begin():
         if session.get_bind().dialect.name == "postgresql":
             # one snapshot for the whole page: positions and row values agree
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        if pos != (0, 0) and not at_or_before_head(session, pos):
+            raise ApiError(400, "The sync cursor is ahead of the server's changes (not one it handed out): "
+                           "pull from scratch.", "invalid_cursor")
         if not cursor or snapshot_at is not None:
             doc = first_sync_page(session, principal, snapshot_at, limit, streams=only)
         else:
             doc = pull_page(session, principal, pos, limit, streams=only, known_horizon=cursor_horizon(cursor))
+    doc["cursor"] = tag_cursor(doc["cursor"], only)
     return page_response(doc, request.headers.get("accept-encoding", ""))
+
+
+def at_or_before_head(session: Session, pos: Position) -> bool:
+    """Whether `pos` may have been handed out: at or before the last stamp allocated.
+
+    One read of the stamp counters (SQLite) or of the sequence and the snapshot (PostgreSQL) per
+    pull; only a position past them pays for the exact head (one index probe per table)."""
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
+                                   "(SELECT last_value FROM sfa_change_seq)")).one()
+        tx_bound, seq_bound = int(row[0]), int(row[1])
+    else:
+        values = dict(session.execute(select(Counter.name, Counter.value)
+                                      .where(Counter.name.in_(("change_tx", "change_seq")))).all())
+        tx_bound, seq_bound = int(values.get("change_tx", 0)), int(values.get("change_seq", 0))
+    if pos[0] <= tx_bound and pos[1] <= seq_bound:
+        return True
+    return pos <= snapshot.head(session, None)
 
 
 def first_sync_page(session: Session, principal: Principal, at: tuple[Position, int, str] | None, limit: int,
@@ -417,11 +420,12 @@ def first_sync_page(session: Session, principal: Principal, at: tuple[Position, 
     return doc
 
 
-@router.get("/checksums", responses={400: {"description": "Unknown stream"}})
+@router.get("/checksums", response_model=dict[str, StreamChecksumPublic], responses=errors(400, 401, 422))
 def checksums(
     principal: CurrentUser,
     sessions: Sessions,
-    streams: Annotated[str, Query(max_length=1000, description="comma-separated; all if empty")] = "",
+    streams: Annotated[str, Query(max_length=1000, description="comma-separated; all if empty",
+                                  json_schema_extra={"pattern": STREAMS_PATTERN})] = "",
 ) -> dict[str, Any]:
     """Per stream: how many rows the caller's replica should hold and their checksum."""
     wanted = parse_streams(streams) or list(p.STREAMS)

@@ -327,8 +327,19 @@ class Order(Synced, Base):
     decided_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The customer's signature "per accettazione" (sfa_desktop.domain.signature path data).
+    signature: Mapped[str | None] = mapped_column(Text)
     # internal: who submitted it (nobody approves their own order)
     created_by: Mapped[str | None] = mapped_column(ID)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            Index("ix_orders_change", "change_tx", "change_seq"),
+            # the office's approval queue in page order (oldest first), of everybody or of one agent
+            Index("ix_orders_queue", "status", "created_at", "id"),
+            Index("ix_orders_queue_agent", "status", "agent_id", "created_at", "id"),
+        )
 
 
 class OrderLine(DocumentLine, Synced, Base):
@@ -465,6 +476,8 @@ class Device(Base):
     last_seen_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
     revoked_by: Mapped[str | None] = mapped_column(String(100))
+    #: Access tokens issued before this are refused at once (refresh token reuse, logout).
+    tokens_revoked_at: Mapped[dt.datetime | None]
     number_block_start: Mapped[int] = mapped_column(BigInteger)
     number_block_end: Mapped[int] = mapped_column(BigInteger)
 
@@ -571,10 +584,13 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     success: Mapped[bool]
+    #: The device the attempt named when it is registered to that username (a known device).
+    device_id: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (
         Index("ix_login_attempts_username_at", "username", "at"),
         Index("ix_login_attempts_ip_at", "ip", "at"),
+        Index("ix_login_attempts_device_at", "device_id", "at"),
     )
 
 

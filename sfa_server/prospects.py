@@ -21,6 +21,7 @@ from sfa_server.audit import audit
 from sfa_server.changes import delete_rows, leave_scope, restamp, stamp, upsert_rows
 from sfa_server.deps import ApiError, OfficeUser, Principal, Sessions
 from sfa_server.models import Address, Customer, OrderLine, PriceList, ProspectReview, QuoteLine, User
+from sfa_server.office_schemas import errors as _errors
 from sfa_server.scope import CUSTOMER_CHILDREN, table_of
 
 router = APIRouter(prefix="/office/prospects", tags=["office"])
@@ -51,17 +52,6 @@ def open_review(session: Session, *, customer: Customer) -> ProspectReview:
 
 
 # --------------------------------------------------------------------------- API models
-
-
-class ErrorPublic(BaseModel):
-    detail: str
-    code: str | None = None
-
-
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    words = {401: "Not signed in", 403: "Not an office or admin user", 404: "Unknown prospect",
-             409: "Already decided, or the value is taken", 422: "Invalid request"}
-    return {code: {"model": ErrorPublic, "description": words[code]} for code in codes}
 
 
 class DuplicateCandidatePublic(BaseModel):

@@ -10,11 +10,12 @@ from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_desktop.sync import protocol as p
 from sfa_server import crm_commands, customer_commands, documents
+from sfa_server.api_schema import BODY_ERRORS, PushResponsePublic, errors, push_request_body
 from sfa_server.commands import Rejected
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
 from sfa_server.models import AppliedCommand
@@ -61,10 +62,6 @@ class PushRequest(BaseModel):
     commands: list[dict[str, Any]] = Field(max_length=p.MAX_PUSH_COMMANDS)
 
 
-class PushResponse(BaseModel):
-    results: list[dict[str, Any]]
-
-
 def _stored(session: Session, principal: Principal, command_id: str) -> dict[str, Any] | None:
     row = session.get(AppliedCommand, command_id)
     if row is None:
@@ -92,6 +89,17 @@ def apply_command(
     sessions: sessionmaker[Session], principal: Principal, cmd: p.Command, answers: dict[str, str]
 ) -> dict[str, Any]:
     """Apply one command exactly once; `answers` maps earlier command ids of the batch to status."""
+    try:
+        return _apply(sessions, principal, cmd, answers)
+    except OperationalError:
+        raise  # the database is away: the whole push is answered 503 and sent again
+    except Exception as exc:
+        return _server_error(cmd, exc)
+
+
+def _apply(
+    sessions: sessionmaker[Session], principal: Principal, cmd: p.Command, answers: dict[str, str]
+) -> dict[str, Any]:
     with sessions.begin() as session:
         stored = _stored(session, principal, cmd.id)
     if stored is not None:
@@ -119,7 +127,7 @@ def apply_command(
             if not rej.record:
                 return result.to_wire()
             return _record_rejection(sessions, principal, cmd, result)
-        except IntegrityError:
+        except IntegrityError as exc:
             # a concurrent replay of the same id won the race: answer from its record; else a
             # unique value (a document number) was taken meanwhile: apply again
             with sessions.begin() as session:
@@ -127,9 +135,21 @@ def apply_command(
             if stored is not None:
                 return stored
             if attempt == 2:
-                raise
+                return _server_error(cmd, exc)
             log.info("command %s clashed on a unique value; applying it again", cmd.type)
     raise AssertionError("unreachable")
+
+
+#: The code of an answer to a command the server failed on (not recorded: sent again, it is retried).
+SERVER_ERROR = "server_error"
+
+
+def _server_error(cmd: p.Command, exc: BaseException) -> dict[str, Any]:
+    """A fault of the server on this one command: logged with its traceback, answered without
+    internals, not recorded (the commands before it stay applied, those after it go on)."""
+    log.error("push: command %s (%s) failed on the server", cmd.id, cmd.type, exc_info=exc)
+    return p.CommandResult(cmd.id, p.REJECTED, "the server failed on this command; it will be retried",
+                           SERVER_ERROR, message={"code": "push.server_error", "params": {}}).to_wire()
 
 
 def _record_rejection(
@@ -145,12 +165,9 @@ def _record_rejection(
     return result.to_wire()
 
 
-@router.post(
-    "/push",
-    response_model=PushResponse,
-    responses={422: {"description": "A command envelope is not valid: nothing was applied"}},
-)
-def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> PushResponse:
+@router.post("/push", response_model=PushResponsePublic, responses=errors(*BODY_ERRORS, 401),
+             openapi_extra=push_request_body())
+def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> PushResponsePublic:
     """Apply the commands in order; each answer is applied, changed or rejected (with a reason)."""
     commands = []
     for i, doc in enumerate(body.commands):
@@ -164,6 +181,7 @@ def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> PushR
     results = []
     for cmd in commands:
         wire = apply_command(sessions, principal, cmd, answers)
-        answers[cmd.id] = wire["status"]
+        if wire.get("code") != SERVER_ERROR:  # a dependent of a failed command waits for it
+            answers[cmd.id] = wire["status"]
         results.append(wire)
-    return PushResponse(results=results)
+    return PushResponsePublic.model_validate({"results": results})

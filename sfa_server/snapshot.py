@@ -40,7 +40,7 @@ def is_snapshot_cursor(cursor: str | None) -> bool:
 
 def parse(cursor: str) -> tuple[Position, int, str]:
     m = _CURSOR.match(cursor)
-    if m is None:
+    if m is None or max(int(m.group(1)), int(m.group(2))) > p.MAX_INT:
         raise CursorError("The sync cursor is not valid (expected the opaque value of a previous pull).")
     index = int(m.group(3))
     if index > len(p.STREAM_ORDER):

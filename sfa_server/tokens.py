@@ -23,6 +23,8 @@ class AccessClaims:
     user_id: str
     device_id: str
     expires: int
+    #: When it was issued, in milliseconds since the epoch (a revocation refuses older tokens).
+    issued_ms: int
 
 
 def _b64(data: bytes) -> str:
@@ -35,7 +37,8 @@ def _unb64(text: str) -> bytes:
 
 def issue_access_token(secret: str, *, user_id: str, device_id: str, now: dt.datetime | None = None) -> str:
     now = now or dt.datetime.now(dt.UTC)
-    body = {"sub": user_id, "dev": device_id, "exp": int((now + ACCESS_TTL).timestamp())}
+    body = {"sub": user_id, "dev": device_id, "exp": int((now + ACCESS_TTL).timestamp()),
+            "iat": int(now.timestamp() * 1000)}
     payload = _b64(json.dumps(body, separators=(",", ":")).encode())
     sig = hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest()
     return f"{payload}.{_b64(sig)}"
@@ -48,7 +51,11 @@ def read_access_token(secret: str, token: str, *, now: dt.datetime | None = None
         if not hmac.compare_digest(expected, _unb64(sig)):
             raise TokenError("invalid token signature")
         body = json.loads(_unb64(payload))
-        claims = AccessClaims(str(body["sub"]), str(body["dev"]), int(body["exp"]))
+        if not isinstance(body, dict):
+            raise TokenError("malformed token")
+        expires = int(body["exp"])
+        issued = int(body.get("iat", (expires - ACCESS_TTL.total_seconds()) * 1000))
+        claims = AccessClaims(str(body["sub"]), str(body["dev"]), expires, issued)
     except TokenError:
         raise
     except (ValueError, KeyError, TypeError) as exc:

@@ -1,7 +1,8 @@
 """`sfa-desktop sync`: a headless sync with a progress bar on the terminal, for scripts and benchmarks.
 
 Exit codes: 0 synced; 1 the sync stopped (network, server; run it again); 2 wrong input or
-sign-in; 3 the application must be updated or this computer was revoked (its data wiped).
+sign-in; 3 the application must be updated or this computer was revoked (its data wiped); 4 the
+local data is damaged or its key is lost (run again with --rebuild).
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from sfa_desktop.sync.events import CancelToken, SyncStatus
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_SYNC_FAILED, EXIT_BAD_INPUT, EXIT_BLOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_SYNC_FAILED, EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_DAMAGED = 0, 1, 2, 3, 4
+REBUILD_HINT = ("To set the local data aside (kept for support) and build it again from the server, keeping "
+                "what was not sent yet, run the same command with --rebuild.")
 
 
 def default_db_path() -> Path:
@@ -49,6 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"rows per pulled page (1..{protocol.MAX_PAGE_SIZE})")
     parser.add_argument("--verify", action="store_true", help="compare checksums of every table afterwards")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="set a damaged or unopenable replica aside and build it again from the server "
+                             "(what was not sent yet is kept)")
+    parser.add_argument("--resend-settled", action="store_true",
+                        help="after the server was restored from a backup: send again the changes it had "
+                        "already confirmed (it answers those it has as before and applies the ones it lost)")
 
 
 class ProgressBar:
@@ -87,6 +96,30 @@ def _password(args: argparse.Namespace) -> str:
     return getpass.getpass(f"Password for {args.user}: ")
 
 
+def _replica_failed(error: Exception) -> int:
+    """The agent's message, and the remedy when it is a rebuild (no traceback: a known error)."""
+    from sfa_desktop.i18n import error_text
+    from sfa_desktop.local_db.errors import (
+        KeyringUnavailableError,
+        PasswordRequiredError,
+        ReplicaCorruptError,
+        ReplicaLockedError,
+        WrongPasswordError,
+    )
+
+    print(f"error: {error_text(error)}", file=sys.stderr)
+    log.info("replica not usable: %s", error)
+    from sfa_desktop.local_db.errors import KeyStoreError
+
+    rebuild = isinstance(error, ReplicaCorruptError | ReplicaLockedError) or (
+        isinstance(error, KeyStoreError)
+        and not isinstance(error, WrongPasswordError | PasswordRequiredError | KeyringUnavailableError))
+    if rebuild:
+        print(REBUILD_HINT, file=sys.stderr)
+        return EXIT_DAMAGED
+    return EXIT_BAD_INPUT
+
+
 def run(args: argparse.Namespace) -> int:
     from sfa_desktop.local_db.errors import ReplicaError
     from sfa_desktop.session import AgentSession, SessionState
@@ -117,13 +150,24 @@ def run(args: argparse.Namespace) -> int:
         try:
             if session.state is SessionState.NEW:
                 session.sign_in_first_time(server_url=args.server, username=args.user, password=password)
+            elif args.rebuild:
+                session.rebuild(password)
             else:
                 session.unlock(password)
-        except (ReplicaError, OSError) as error:
+        except ReplicaError as error:
+            return _replica_failed(error)
+        except OSError as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
         assert session.engine is not None
         session.engine.page_size = args.page_size
+        if args.resend_settled:
+            from sfa_desktop.operations.inbox import resend_settled
+            from sfa_desktop.sync.outbox import pending_count
+
+            before = session.read(pending_count)
+            session.write(resend_settled)
+            print(f"{session.read(pending_count) - before} confirmed change(s) queued again for the restored server.")
         if not args.quiet:
             session.engine.listeners.subscribe(ProgressBar(sys.stderr))
         report = session.sync(cancel, verify=True if args.verify else None)
@@ -137,6 +181,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error.user_message}", file=sys.stderr)
         log.info("sync failed: %s", error)
         return EXIT_SYNC_FAILED
+    except ReplicaError as error:  # found damaged before a push or a verification
+        return _replica_failed(error)
     finally:
         if in_main:
             signal.signal(signal.SIGINT, previous)

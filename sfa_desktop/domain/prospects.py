@@ -186,7 +186,8 @@ def _similar_name(a: str, b: str) -> float:
         return 0.0
     if 2 * sum((_letters(a) & _letters(b)).values()) < NAME_SIMILARITY_FLOOR * total:  # .quick_ratio
         return 0.0
-    return SequenceMatcher(None, a, b).ratio()
+    ratio = SequenceMatcher(None, a, b).ratio()
+    return ratio if ratio >= NAME_SIMILARITY_FLOOR else 0.0
 
 
 @lru_cache(maxsize=65536)

@@ -15,7 +15,9 @@ register({
     "replica.too_new": N_("The local database {path} was written by a newer version of SFA Desktop: update "
                           "the application."),
     "replica.missing": N_("There is no local database at {path} yet: sign in and sync to create it."),
-    "replica.key_missing": N_("The key of the local database {path} was not found."),
+    "replica.key_missing": N_("The key of the local database {path} was not found, so it cannot be opened. "
+                              "Rebuild the local data from the server: the files are kept aside for the "
+                              "office's support."),
     "replica.keyring_unavailable": N_("The system keyring is locked or not available, so the local database "
                                       "cannot be opened. Unlock the keyring, or use your password."),
     "replica.wrong_password": N_("The password is not correct."),

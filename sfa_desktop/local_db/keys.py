@@ -111,8 +111,8 @@ class KeyStore:
         except ValueError:
             key = b""
         if len(key) != KEY_BYTES:
-            raise KeyStoreError(f"The keyring entry for {db_path} is not a valid key. Sync again to "
-                                f"rebuild the local database.", path=db_path)
+            raise KeyStoreError(f"The keyring entry for {db_path} is not a valid key. Rebuild the local "
+                                f"data from the server.", path=db_path)
         return key
 
     def put(self, db_path: Path, key: bytes) -> bool:

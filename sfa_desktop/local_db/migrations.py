@@ -116,12 +116,20 @@ def _v5_crm(conn: Connection) -> None:
     _request_resync(conn, sorted(_V5_COLUMNS))
 
 
+def _v6_signature(conn: Connection) -> None:
+    """v6: the customer's signature on an order; orders are pulled again to fill it."""
+    conn.exec_driver_sql("ALTER TABLE orders ADD COLUMN signature VARCHAR")
+    _request_resync(conn, ["orders"])
+
+
 #: Step that brings a file from version n-1 to version n. v1 is the first released schema.
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_search,
     3: _v3_messages,
     4: _v4_pricing,
     5: _v5_crm,
+    # MERGE: renumber after the steps of other branches (it only adds orders.signature)
+    6: _v6_signature,
 }
 LATEST_VERSION = max(STEPS)
 

@@ -288,6 +288,9 @@ class Order(Base):
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
     dirty: Mapped[bool] = _dirty()
+    #: The customer's signature "per accettazione" (domain.signature path data), None when unsigned.
+    #: Last, where replica step 6 adds it to an existing file (both schemas stay the same).
+    signature: Mapped[str | None]
 
 
 class OrderLine(_DocumentLine, Base):

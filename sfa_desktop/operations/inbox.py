@@ -1,6 +1,9 @@
-"""Settle what the server refused or changed: resolve a conflict, send a failed change again."""
+"""Settle what the server refused or changed: resolve a conflict, send a failed change again, resend
+after a restore of the server."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,3 +51,20 @@ def retry_command(session: Session, *, command_id: str) -> Changes:
     if entry is not None:
         entry.status = conflicts.RESOLVED
     return _touched(command.type) | Changes(outbox=True, conflicts=entry is not None)
+
+
+def resend_settled(session: Session, *, since: dt.datetime | None = None) -> Changes:
+    """After the server was restored from a backup: queue again the changes it had already confirmed.
+
+    Each command keeps its id, and the server records every id it applied (applied_commands, in the
+    same transaction as its effects): what the restored database holds is answered as the first time,
+    what it lost (sent after the backup) is applied now, in the original order. The outbox keeps
+    settled commands 30 days (`outbox.purge_done`); `since` limits the resend to those created later.
+    """
+    query = select(OutboxCommand).where(OutboxCommand.status == outbox.DONE)
+    if since is not None:
+        query = query.where(OutboxCommand.created_at >= since)
+    rows = session.scalars(query.order_by(OutboxCommand.seq)).all()
+    for row in rows:
+        row.status, row.attempts, row.last_error, row.next_attempt_at = outbox.PENDING, 0, None, None
+    return Changes(outbox=bool(rows), created=rows[0].id if rows else None)

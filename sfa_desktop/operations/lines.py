@@ -77,6 +77,55 @@ def _honoured_quote(session: Session, quote_id: str | None) -> dp.HonouredQuote 
         for line in lines))
 
 
+@dataclass(frozen=True)
+class PricingInputs:
+    """What pricing a document for a customer reads from the replica, as plain domain records.
+
+    The editor keeps these while the agent types (they change only with a sync or a new product),
+    so a recompute after an edit is the domain's pricing alone; a save always reads them afresh.
+    """
+
+    customer_id: str
+    on: dt.date
+    quote_id: str | None
+    terms: dp.CustomerTerms
+    products: Mapping[str, Any]  # product id -> domain.pricing.ProductTerms
+    price_lists: tuple[Any, ...]  # domain.pricing.PriceListView, every candidate version
+    approval: dp.ApprovalInputs
+    honoured: dp.HonouredQuote | None
+
+    def covers(self, *, customer_id: str, product_ids: set[str], on: dt.date, quote_id: str | None) -> bool:
+        return (customer_id == self.customer_id and on == self.on and quote_id == self.quote_id
+                and product_ids <= self.products.keys())
+
+
+def pricing_inputs(session: Session, *, customer: Customer, product_ids: set[str], on: dt.date,
+                   quote_id: str | None = None) -> PricingInputs:
+    terms = customer_terms(session, customer)
+    products = {p.id: product_terms(p) for p in session.scalars(select(Product).where(Product.id.in_(product_ids)))}
+    return PricingInputs(customer.id, on, quote_id, terms, products,
+                         tuple(candidate_price_lists(session, terms=terms, product_ids=product_ids)),
+                         dp.ApprovalInputs(policy=approval_policy(session),
+                                           credit=customer_credit(session, customer, on=on)),
+                         _honoured_quote(session, quote_id))
+
+
+def price_with(inputs: PricingInputs, *, requests: Sequence[LineRequest], document_discount: str | None
+               ) -> PricedDraft:
+    """The one pricing of a document (domain.document_pricing) over inputs already read."""
+    try:
+        priced = dp.price_document(
+            customer=inputs.terms, products=inputs.products, price_lists=inputs.price_lists,
+            lines=[dp.LineRequest(product_id=r.product_id, quantity=r.quantity, discount=r.discount,
+                                  net_price=r.net_price, description=r.description) for r in requests],
+            document_discount=document_discount, on=inputs.on, max_lines=MAX_LINES,
+            honoured_quote=inputs.honoured, approval=inputs.approval)
+    except dp.PricingError as error:
+        raise (NotFoundError if error.reason == "not_found" else InvalidInputError)(error.message) from error
+    return PricedDraft(priced.lines, priced.totals, priced.document_discount, priced.approval_reasons,
+                       {p.product_id: p.name for p in inputs.products.values()})
+
+
 def price_draft(session: Session, *, customer: Customer, requests: Sequence[LineRequest],
                 document_discount: str | None, on: dt.date, quote_id: str | None = None) -> PricedDraft:
     """Price every line for `customer` on day `on` and total the document, or say which line fails.
@@ -84,23 +133,9 @@ def price_draft(session: Session, *, customer: Customer, requests: Sequence[Line
     With `quote_id` (an order made from a quote) the quote's prices are honoured as the server
     honours them. The approval reasons are the ones the server will give if nothing changes.
     """
-    terms = customer_terms(session, customer)
-    product_ids = {r.product_id for r in requests}
-    products = {p.id: product_terms(p) for p in session.scalars(select(Product).where(Product.id.in_(product_ids)))}
-    try:
-        priced = dp.price_document(
-            customer=terms, products=products,
-            price_lists=candidate_price_lists(session, terms=terms, product_ids=product_ids),
-            lines=[dp.LineRequest(product_id=r.product_id, quantity=r.quantity, discount=r.discount,
-                                  net_price=r.net_price, description=r.description) for r in requests],
-            document_discount=document_discount, on=on, max_lines=MAX_LINES,
-            honoured_quote=_honoured_quote(session, quote_id),
-            approval=dp.ApprovalInputs(policy=approval_policy(session),
-                                       credit=customer_credit(session, customer, on=on)))
-    except dp.PricingError as error:
-        raise (NotFoundError if error.reason == "not_found" else InvalidInputError)(error.message) from error
-    return PricedDraft(priced.lines, priced.totals, priced.document_discount, priced.approval_reasons,
-                       {p.product_id: p.name for p in products.values()})
+    inputs = pricing_inputs(session, customer=customer, product_ids={r.product_id for r in requests}, on=on,
+                            quote_id=quote_id)
+    return price_with(inputs, requests=requests, document_discount=document_discount)
 
 
 def line_rows(model: type[QuoteLine] | type[OrderLine], *, priced: PricedDraft,

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from sfa_desktop.domain import lifecycle
 from sfa_desktop.domain.discounts import format_discount
 from sfa_desktop.domain.lifecycle import OrderStatus, status_label
+from sfa_desktop.domain.signature import SignatureError, check_signature
 from sfa_desktop.local_db.changes import Changes
 from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.models import Order, OrderLine, OutboxCommand, QuoteLine
 from sfa_desktop.operations import context
-from sfa_desktop.operations.errors import NotAllowedError, NotFoundError
+from sfa_desktop.operations.errors import InvalidInputError, NotAllowedError, NotFoundError
 from sfa_desktop.operations.lines import LineRequest, expected, line_rows, price_draft, requests_of, wire_lines
 from sfa_desktop.operations.quotes import is_latest_revision, load_quote
 from sfa_desktop.operations.texts import clean_text
@@ -41,8 +42,13 @@ def _changes(order: Order, *, outbox_changed: bool) -> Changes:
 
 def _write(session: Session, *, order: Order | None, customer_id: str, lines: Sequence[LineRequest],
            document_discount: str | None, notes: str | None, customer_reference: str | None,
-           quote_id: str | None, status: OrderStatus, today: dt.date, order_id: str | None):
+           quote_id: str | None, status: OrderStatus, today: dt.date, order_id: str | None,
+           signature: str | None = None):
     customer = context.customer_for_documents(session, customer_id)
+    try:
+        signature = check_signature(signature)
+    except SignatureError as error:
+        raise InvalidInputError(error.message) from error
     priced = price_draft(session, customer=customer, requests=lines, document_discount=document_discount,
                          on=today, quote_id=quote_id)
     notes = clean_text(notes, "notes", 4000)
@@ -61,7 +67,7 @@ def _write(session: Session, *, order: Order | None, customer_id: str, lines: Se
     order.number = number or order.number
     order.customer_id, order.quote_id, order.status = customer.id, quote_id, status.value
     order.document_discount = format_discount(priced.document_discount, "en") or None
-    order.notes, order.customer_reference = notes, customer_reference
+    order.notes, order.customer_reference, order.signature = notes, customer_reference, signature
     totals = priced.totals
     order.taxable_total, order.vat_total, order.grand_total = (totals.taxable_total, totals.vat_total,
                                                                totals.grand_total)
@@ -78,8 +84,12 @@ def _write(session: Session, *, order: Order | None, customer_id: str, lines: Se
 def save_order_draft(session: Session, *, customer_id: str, lines: Sequence[LineRequest],
                      document_discount: str | None = None, notes: str | None = None,
                      customer_reference: str | None = None, order_id: str | None = None,
-                     quote_id: str | None = None, today: dt.date | None = None) -> Changes:
-    """Keep an order being written on this computer (nothing is sent until it is submitted)."""
+                     quote_id: str | None = None, signature: str | None = None,
+                     today: dt.date | None = None) -> Changes:
+    """Keep an order being written on this computer (nothing is sent until it is submitted).
+
+    `signature`: the customer's signature drawn on screen (domain.signature path data).
+    """
     order = session.get(Order, order_id) if order_id else None
     if order is not None and order.status != OrderStatus.DRAFT.value:
         raise NotAllowedError("op.order_not_draft", number=order.number,
@@ -87,7 +97,7 @@ def save_order_draft(session: Session, *, customer_id: str, lines: Sequence[Line
     order, _ = _write(session, order=order, customer_id=customer_id, lines=lines,
                       document_discount=document_discount, notes=notes, customer_reference=customer_reference,
                       quote_id=quote_id, status=OrderStatus.DRAFT, today=today or context.today(),
-                      order_id=order_id)
+                      order_id=order_id, signature=signature)
     return _changes(order, outbox_changed=False)
 
 
@@ -130,10 +140,12 @@ def _check_quote(session: Session, quote_id: str, customer_id: str, today: dt.da
 def submit_order(session: Session, *, customer_id: str | None = None,
                  lines: Sequence[LineRequest] | None = None, document_discount: str | None = None,
                  notes: str | None = None, customer_reference: str | None = None, quote_id: str | None = None,
-                 order_id: str | None = None, today: dt.date | None = None) -> Changes:
+                 order_id: str | None = None, signature: str | None = None,
+                 today: dt.date | None = None) -> Changes:
     """Submit an order (a draft of this computer, or a new one) and queue order.submit.
 
-    Without `lines`, a draft `order_id` is submitted as it was saved. The server decides its approval.
+    Without `lines`, a draft `order_id` is submitted as it was saved (with its signature). The
+    server decides its approval; the customer's signature travels with the order.
     """
     today = today or context.today()
     draft = session.get(Order, order_id) if order_id else None
@@ -143,6 +155,7 @@ def submit_order(session: Session, *, customer_id: str | None = None,
     if draft is not None:
         customer_id = customer_id or draft.customer_id
         quote_id = quote_id or draft.quote_id
+        signature = signature if signature is not None else draft.signature
         if lines is None:
             lines = requests_of(session.scalars(select(OrderLine).where(OrderLine.order_id == draft.id)).all())
             document_discount = document_discount if document_discount is not None else draft.document_discount
@@ -156,12 +169,14 @@ def submit_order(session: Session, *, customer_id: str | None = None,
     order, priced = _write(session, order=draft, customer_id=customer_id, lines=lines or [],
                            document_discount=document_discount, notes=notes,
                            customer_reference=customer_reference, quote_id=quote_id,
-                           status=OrderStatus.SUBMITTED, today=today, order_id=order_id)
+                           status=OrderStatus.SUBMITTED, today=today, order_id=order_id,
+                           signature=signature)
+    signed = {"signature": order.signature} if order.signature else {}
     outbox.enqueue(session, depends_on=_unsettled_commands_for_quote(session, quote_id), type="order.submit",
                    payload={"order_id": order.id, "number": order.number, "customer_id": order.customer_id,
                             "lines": wire_lines(priced), "document_discount": order.document_discount,
                             "notes": order.notes, "customer_reference": order.customer_reference,
-                            "quote_id": quote_id, "expected": expected(priced)})
+                            "quote_id": quote_id, "expected": expected(priced), **signed})
     session.flush()
     return _changes(order, outbox_changed=True)
 

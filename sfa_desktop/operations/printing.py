@@ -148,7 +148,8 @@ def build_print_document(session: Session, *, reference: str, language: str | No
         shipping=shipping, language=lang, currency=document.currency,
         document_discount=document_discount, notes=document.notes or "", terms=_text(terms_text),
         company=company_from_settings(company.value if company else None, logo_png=logo_png),
-        lines=print_lines, vat_exemption=customer.vat_exemption, vat_exemption_ref=customer.vat_exemption_ref or "")
+        lines=print_lines, vat_exemption=customer.vat_exemption, vat_exemption_ref=customer.vat_exemption_ref or "",
+        signature=(document.signature or "") if not is_quote else "")
 
 
 def product_documents_for(session: Session, *, reference: str, kind: str = "tech_sheet") -> list[bytes]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sfa_desktop.domain.discounts import NO_DISCOUNT, Discount
+from sfa_desktop.domain.signature import check_signature
 from sfa_desktop.domain.vat import check_nature
 
 DOCUMENT_KINDS = ("quote", "order")
@@ -155,6 +156,8 @@ class PrintDocument:
     #: d'intento"), printed with that nature's row of the VAT summary.
     vat_exemption: str | None = None
     vat_exemption_ref: str = ""
+    #: The customer's signature "per accettazione" (domain.signature path data), "" when unsigned.
+    signature: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in DOCUMENT_KINDS:
@@ -165,6 +168,8 @@ class PrintDocument:
         _require_text(self.customer_name, "customer name", allow_empty=False)
         _require_text(self.status, "document status", allow_empty=False)
         check_nature(self.vat_exemption)
+        if self.signature:
+            check_signature(self.signature)
         for what in ("agent_name", "payment_terms", "customer_reference", "customer_vat", "notes", "terms",
                      "vat_exemption_ref"):
             _require_text(getattr(self, what), what.replace("_", " "))

@@ -37,9 +37,9 @@ class FontsMissingError(RuntimeError):
 
 def resources_dir() -> Path:
     """The resources/ folder: in a PyInstaller bundle, in a source checkout (beside the package),
-    or inside the installed package (a wheel that ships it as sfa_desktop/resources)."""
+    inside the installed package, or where a wheel installs it (<prefix>/share/sfa-desktop)."""
     package = Path(__file__).resolve().parents[1]
-    candidates = [package.parent / "resources", package / "resources"]
+    candidates = [package.parent / "resources", package / "resources", Path(sys.prefix) / "share" / "sfa-desktop"]
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle is not None:
         candidates.insert(0, Path(bundle) / "resources")

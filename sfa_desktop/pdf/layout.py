@@ -29,6 +29,7 @@ from sfa_desktop.pdf.labels import (
     nature_wording,
 )
 from sfa_desktop.pdf.page import ACCENT, INK, MARGIN_X, MUTED, PAGE_WIDTH, RULE
+from sfa_desktop.pdf.signature import SignatureInk
 
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 #: code, description, quantity, unit price, discount, net price, VAT %, amount (sum = CONTENT_WIDTH)
@@ -314,10 +315,13 @@ def _signatures(doc: PrintDocument, labels: Mapping[str, str]) -> Table:
     date = Paragraph(escape(labels["signature_date"]), _LABEL)
     gap = 10 * mm
     width = (CONTENT_WIDTH - gap) / 2
+    # the customer's signature captured on screen, drawn where they would have signed by hand
+    space = 20 * mm if doc.signature else 12 * mm
+    ink = SignatureInk(doc.signature, width, space - 2 * mm) if doc.signature else ""
     table = Table(
-        [[company, "", customer], ["", "", ""], [date, "", date]],
+        [[company, "", customer], ["", "", ink], [date, "", date]],
         colWidths=(width, gap, width),
-        rowHeights=[None, 12 * mm, None],
+        rowHeights=[None, space, None],
     )
     table.setStyle(TableStyle([
         _BASE_FONT,

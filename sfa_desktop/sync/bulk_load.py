@@ -235,9 +235,8 @@ def _bind_rows(stream: str, fields: tuple[str, ...], rows: list[Any]) -> list[tu
     return list(zip(*out, strict=True)) if changed else list(map(tuple, rows))
 
 
-def _write_block(conn: Connection, stream: str, fields: tuple[str, ...], rows: list[Any],
+def _write_block(conn: Connection, stream: str, fields: tuple[str, ...], bound: list[tuple[Any, ...]],
                  outcome: PageOutcome) -> int:
-    bound = _bind_rows(stream, fields, rows)
     plan = _plan(stream, fields)
     if stream in LINE_PARENTS:
         parent, key = LINE_PARENTS[stream]
@@ -260,12 +259,31 @@ class BulkPage:
     streams: set[str]
 
 
-def apply_bulk_page(conn: Connection, doc: Any) -> tuple[BulkPage, PageOutcome]:
-    """Validate a raw first-sync page and write it in one pass (no dirty rows exist yet).
+@dataclass(slots=True)
+class _Step:
+    """What one stream of a page writes, in order: its snapshot blocks, its deletes, its feed rows."""
+
+    stream: str
+    snapshot: list[tuple[tuple[str, ...], list[tuple[Any, ...]]]]
+    deletes: list[str]
+    feed: list[tuple[tuple[str, ...], list[tuple[Any, ...]]]]
+
+
+@dataclass(slots=True)
+class PreparedPage:
+    """A raw page validated and bound, ready to be written (built without the database, so the
+    engine prepares page n+1 on its fetching thread while page n is written)."""
+
+    page: BulkPage
+    reset: list[str]
+    steps: list[_Step]
+
+
+def prepare_bulk_page(doc: Any) -> PreparedPage:
+    """Validate a raw first-sync page and bind its values (no database work; raises ProtocolError).
 
     Its `tables` (the snapshot) and its `changes` (the feed after it) go the same way: per stream
-    in parents-first order, the last version of an id winning; lines whose document is missing are
-    skipped and their stream marked for a fresh pull, as in apply.apply_page.
+    in parents-first order, the last version of an id winning.
     """
     if not isinstance(doc, dict):
         raise protocol.ProtocolError("pull answer is not an object")
@@ -286,28 +304,46 @@ def apply_bulk_page(conn: Connection, doc: Any) -> tuple[BulkPage, PageOutcome]:
     for change in protocol.read_changes(doc):  # the feed's changes: the last one of an id wins
         latest.setdefault(change.stream, {})[change.id] = change
         rows += 1
-    outcome = PageOutcome()
-    for stream in reset:
-        clear_stream(conn, stream)
+    steps: list[_Step] = []
     for stream in protocol.STREAM_ORDER:
-        for fields, block_rows in tables.get(stream, ()):
-            outcome.upserted += _write_block(conn, stream, fields, block_rows, outcome)
+        step = _Step(stream, [(fields, _bind_rows(stream, fields, block)) for fields, block in tables.get(stream, ())],
+                     [], [])
         changes = latest.get(stream)
-        if not changes:
-            continue
-        # the feed comes after the snapshot: its deletes and rows after the snapshot's rows
-        table = table_of(stream)
-        deletes = [c.id for c in changes.values() if c.op == protocol.DELETE]
-        for chunk in chunks(deletes, IN_CHUNK):
+        if changes:
+            # the feed comes after the snapshot: its deletes and rows after the snapshot's rows
+            step.deletes = [c.id for c in changes.values() if c.op == protocol.DELETE]
+            by_fields: dict[tuple[str, ...], list[Any]] = {}
+            for c in changes.values():
+                if c.op == protocol.UPSERT:
+                    fields = tuple(c.row)
+                    by_fields.setdefault(fields, []).append([c.row[f] for f in fields])
+            step.feed = [(fields, _bind_rows(stream, fields, block)) for fields, block in by_fields.items()]
+        if step.snapshot or step.deletes or step.feed:
+            steps.append(step)
+    page = BulkPage(cursor, has_more, rows, set(tables) | set(latest) | set(reset))
+    return PreparedPage(page, list(reset), steps)
+
+
+def write_bulk_page(conn: Connection, prepared: PreparedPage) -> tuple[BulkPage, PageOutcome]:
+    """Write a prepared page (no dirty rows exist yet in a first sync); lines whose document is
+    missing are skipped and their stream marked for a fresh pull, as in apply.apply_page."""
+    outcome = PageOutcome()
+    for stream in prepared.reset:
+        clear_stream(conn, stream)
+    for step in prepared.steps:
+        for fields, bound in step.snapshot:
+            outcome.upserted += _write_block(conn, step.stream, fields, bound, outcome)
+        table = table_of(step.stream)
+        for chunk in chunks(step.deletes, IN_CHUNK):
             outcome.deleted += conn.execute(delete(table).where(table.c.id.in_(chunk))).rowcount or 0
-        by_fields: dict[tuple[str, ...], list[Any]] = {}
-        for c in changes.values():
-            if c.op == protocol.UPSERT:
-                fields = tuple(c.row)
-                by_fields.setdefault(fields, []).append([c.row[f] for f in fields])
-        for fields, block_rows in by_fields.items():
-            outcome.upserted += _write_block(conn, stream, fields, block_rows, outcome)
-    return BulkPage(cursor, has_more, rows, set(tables) | set(latest) | set(reset)), outcome
+        for fields, bound in step.feed:
+            outcome.upserted += _write_block(conn, step.stream, fields, bound, outcome)
+    return prepared.page, outcome
 
 
-__all__ = ["BulkPage", "apply_bulk_page"]
+def apply_bulk_page(conn: Connection, doc: Any) -> tuple[BulkPage, PageOutcome]:
+    """Validate, bind and write a raw first-sync page in one call."""
+    return write_bulk_page(conn, prepare_bulk_page(doc))
+
+
+__all__ = ["BulkPage", "PreparedPage", "apply_bulk_page", "prepare_bulk_page", "write_bulk_page"]

@@ -23,13 +23,14 @@ from sfa_desktop.local_db.changes import Changes
 from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
 from sfa_desktop.local_db.errors import ReplicaError, ReplicaFullError
-from sfa_desktop.local_db.models import LINE_PARENTS, has_dirty, line_streams_of, table_of
+from sfa_desktop.local_db.models import LINE_PARENTS, OutboxCommand, has_dirty, line_streams_of, table_of
 from sfa_desktop.sync import answers, apply, bulk_load, conflicts, outbox, protocol, state
 from sfa_desktop.sync.errors import (
     AuthenticationRequiredError,
     DeviceRevokedError,
     DiskFullError,
     ProtocolViolationError,
+    ServerFaultError,
     SyncError,
 )
 from sfa_desktop.sync.events import CancelToken, Decision, Event, EventBus, Phase, SyncListeners, SyncStatus
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 
 #: How often checksums are compared when nothing else asks for it.
 DEFAULT_VERIFY_INTERVAL = dt.timedelta(hours=24)
+#: Commands tried alone and failed by the server in one sync before it counts as the server failing.
+_MAX_SUSPECTS = 3
 
 
 @dataclass(slots=True)
@@ -198,19 +201,38 @@ class SyncEngine:
     def _push(self, report: SyncReport, cancel: CancelToken) -> None:
         self._status(phase=Phase.PUSHING)
         sent: set[str] = set()
+        # After a server fault on a batch, commands go one by one: a command the server fails on
+        # (a poison) is set aside while the others go on; see _server_fault.
+        suspects: list[protocol.Command] = []
+        one_by_one = False
         while True:
             cancel.raise_if_cancelled()
             with self.replica.session(write=True) as session:
-                batch = outbox.next_batch(session, exclude=sent)
+                batch = outbox.next_batch(session, exclude=sent, limit=1 if one_by_one else protocol.MAX_PUSH_COMMANDS)
             if not batch:
                 break
             try:
                 results = self.transport.push(batch)
+            except ServerFaultError as error:
+                if len(batch) == 1:  # a batch that failed whole is tried again one by one: no count yet
+                    with self.replica.session(write=True) as session:
+                        outbox.mark_attempt(session, [batch[0].id], error.message)
+                if len(batch) == 1 and len(suspects) < _MAX_SUSPECTS:
+                    suspects.append(batch[0])
+                    sent.add(batch[0].id)
+                elif len(batch) == 1:
+                    raise  # several in a row: the server is failing, not one command
+                one_by_one = True
+                continue
             except SyncError as error:
                 if not isinstance(error, DeviceRevokedError):
                     with self.replica.session(write=True) as session:
                         outbox.mark_attempt(session, [c.id for c in batch], error.message)
                 raise
+            if suspects:
+                # this command went through: the ones the server failed on alone are poisons
+                self._hold_poisons(suspects, report)
+                suspects = []
             try:
                 with self.replica.session(write=True) as session:
                     for command, result in zip(batch, results, strict=True):
@@ -229,8 +251,25 @@ class SyncEngine:
             report.commands_sent += len(batch)
             self._status(commands_sent=report.commands_sent,
                          bytes_sent=self.transport.bytes_sent, **self._counts())
+        if suspects:
+            if not report.commands_sent:
+                raise ServerFaultError("the server failed on every command sent")
+            self._hold_poisons(suspects, report)
         with self.replica.session() as session:
             report.commands_held = outbox.count_by_status(session).get(outbox.HELD, 0)
+
+    def _hold_poisons(self, suspects: list[protocol.Command], report: SyncReport) -> None:
+        """Commands the server failed on alone, while others went through: each counts as a
+        `server_error` answer (kept and sent again; held for the agent after a few)."""
+        with self.replica.session(write=True) as session:
+            for command in suspects:
+                row = session.get(OutboxCommand, command.id)
+                if row is None:
+                    continue
+                row.attempts -= 1  # mark_attempt counted the try; record_result counts it again
+                fault = protocol.CommandResult(command.id, protocol.REJECTED, "the server failed on this command",
+                                               answers.SERVER_ERROR)
+                report.changes |= answers.record_result(session, command, fault)
 
     # ------------------------------------------------------------------ pull
 
@@ -308,10 +347,19 @@ class SyncEngine:
         rows_done = 0
         orphaned: set[str] = set()
         counted: list[str] | None = None  # streams whose count differs; None: the server sent none
+
+        def fetch(cursor: str | None) -> tuple[Any, dict[str, Any], bulk_load.PreparedPage]:
+            # on the fetching thread: the next page is validated and bound while this one is written
+            doc, extra = self.transport.pull_raw(cursor=cursor, limit=self.page_size)
+            try:
+                return doc, extra, bulk_load.prepare_bulk_page(doc)
+            except protocol.ProtocolError as error:
+                raise ProtocolViolationError(str(error)) from error
+
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sfa-pull") as prefetch, \
                     _BulkWriter(self.replica) as writer:
-                ahead = prefetch.submit(self.transport.pull_raw, cursor=None, limit=self.page_size)
+                ahead = prefetch.submit(fetch, None)
                 while True:
                     if not ahead.done():
                         committing = time.monotonic()
@@ -319,7 +367,7 @@ class SyncEngine:
                         report.seconds_applying += time.monotonic() - committing
                     waited = time.monotonic()
                     try:
-                        doc, extra = ahead.result()
+                        doc, extra, prepared = ahead.result()
                     except BaseException:
                         writer.commit()  # the pages written so far are whole: they stay
                         raise
@@ -328,15 +376,12 @@ class SyncEngine:
                     cancel.raise_if_cancelled()
                     more, next_cursor = doc.get("has_more"), doc.get("cursor")
                     if more is True and isinstance(next_cursor, str) and 0 < len(next_cursor) <= 200:
-                        ahead = prefetch.submit(self.transport.pull_raw, cursor=next_cursor, limit=self.page_size)
+                        ahead = prefetch.submit(fetch, next_cursor)
                     try:
                         session = writer.session()
                         with session.begin_nested():  # a bad page goes alone: the pages before it stay
                             conn = session.connection()
-                            try:
-                                page, outcome = bulk_load.apply_bulk_page(conn, doc)
-                            except protocol.ProtocolError as error:
-                                raise ProtocolViolationError(str(error)) from error
+                            page, outcome = bulk_load.write_bulk_page(conn, prepared)
                             state.write_cursor(conn, page.cursor)
                             if outcome.orphaned_streams:
                                 orphaned |= outcome.orphaned_streams

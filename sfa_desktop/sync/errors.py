@@ -120,6 +120,10 @@ class RequestRefusedError(SyncError):
     """A 4xx answer the client cannot fix by retrying (forbidden, not found, invalid)."""
 
     code = "sync.refused"
+    #: the answer itself, for callers that act on it (the office client): status, code, parsed body
+    http_status: int | None = None
+    server_code: str | None = None
+    server_body: Any = None
 
 
 class SyncInProgressError(SyncError):

@@ -395,7 +395,10 @@ class Transport:
             raise _Unauthorized(detail)
         if status >= 500:
             raise ServerFaultError(detail)
-        raise RequestRefusedError(detail)
+        refused = RequestRefusedError(detail)
+        # the office client reads the answer itself (who decided an order first, and when)
+        refused.http_status, refused.server_code, refused.server_body = status, code, _json_or_none(content)
+        raise refused
 
 
 class _Unauthorized(Exception):
@@ -409,6 +412,13 @@ def _parse_json(content: bytes) -> Any:
         return json.loads(content)
     except (ValueError, UnicodeDecodeError) as error:
         raise ProtocolViolationError(f"answer is not valid JSON: {error}") from None
+
+
+def _json_or_none(content: bytes) -> Any:
+    try:
+        return json.loads(content) if content else None
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def _error_fields(content: bytes) -> tuple[str | None, str | None]:

@@ -116,6 +116,13 @@ class IdTableModel(QAbstractTableModel):
         self._ids_fn = ids
         self.reload()
 
+    def set_rows_function(self, rows: RowsFn) -> None:
+        """Rows read another way (the catalog's prices for another customer): the cache is dropped."""
+        self._rows_fn = rows
+        self._cache.clear()
+        self._asked.clear()
+        self.reload()
+
     def reload(self) -> None:
         """Read the id list again (rows are refetched as they are drawn)."""
         self._generation += 1
@@ -124,6 +131,13 @@ class IdTableModel(QAbstractTableModel):
         ReplicaOp(self, lambda agent: agent.read(lambda s: fn(s, sort=sort, descending=descending))) \
             .success(lambda ids: self._ids_arrived(generation, ids)) \
             .failure(self._failed).run(self.runner)
+
+    def refresh(self) -> None:
+        """Forget the fetched rows and read the id list again: for lists whose rows change without a
+        stream change naming them (the outbox, the conflict inbox: local tables the sync rewrites)."""
+        self._cache.clear()
+        self._asked.clear()
+        self.reload()
 
     @property
     def is_loading(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -61,6 +62,8 @@ def user_rows(users: list[DemoUser], now: dt.datetime) -> list[dict[str, Any]]:
 def _logo() -> dict[str, str]:
     """The demo company's logo (resources/logo), as the settings carry it: base64 PNG."""
     path = Path(__file__).resolve().parents[2] / "resources" / "logo" / "fep-logo.png"
+    if not path.is_file():  # installed from the wheel: resources/ went to <prefix>/share/sfa-desktop
+        path = Path(sys.prefix) / "share" / "sfa-desktop" / "logo" / "fep-logo.png"
     return {"logo_png": base64.b64encode(path.read_bytes()).decode("ascii")} if path.is_file() else {}
 
 

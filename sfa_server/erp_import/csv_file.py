@@ -61,13 +61,27 @@ def normalize_header(name: str) -> str:
 
 
 def decode_bytes(raw: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) first; a file that is not UTF-8 is Windows-1252/Latin-1."""
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise CsvFileError("the file is neither UTF-8 nor Latin-1 text")  # pragma: no cover - latin-1 decodes all
+    """UTF-8 (with or without BOM) first; a file that is not UTF-8 is Windows-1252 (Italian Excel).
+
+    Latin-1 is not guessed: it would read every byte, turning the bytes Windows-1252 leaves undefined
+    into invisible control characters (and a cp1252 "€" read as Latin-1 is U+0080). Such a file is
+    refused, naming the line of the first odd byte."""
+    try:
+        return raw.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise CsvFileError(
+            f"line {line}: byte 0x{raw[exc.start]:02X} is not a character in Windows-1252 and the file is not "
+            "UTF-8 either, so its text would be read wrongly: save the export as UTF-8 (\"CSV UTF-8\" in Excel) "
+            "and import it again") from None
+
+
+#: Excel's first line naming the separator ("sep=;"), written by some exports and understood by Excel.
+_SEP_LINE = re.compile(r'^\s*"?sep=(.)"?\s*$', re.IGNORECASE)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -100,7 +114,15 @@ def parse_csv_text(raw: bytes, *, name: str = "<data>") -> CsvFile:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise CsvFileError("the file is empty")
-    delimiter = sniff_delimiter(text)
+    first, _, rest = text.partition("\n")
+    sep_line = _SEP_LINE.match(first)
+    skipped = 0
+    if sep_line:
+        delimiter, text, skipped = sep_line.group(1), rest, 1
+        if not text.strip():
+            raise CsvFileError("the file holds only its sep= line")
+    else:
+        delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
     try:
         header_cells = next(reader)
@@ -117,7 +139,7 @@ def parse_csv_text(raw: bytes, *, name: str = "<data>") -> CsvFile:
     records: list[CsvRecord] = []
     try:
         while True:
-            line = reader.line_num + 1
+            line = reader.line_num + 1 + skipped
             try:
                 cells = next(reader)
             except StopIteration:
@@ -127,7 +149,10 @@ def parse_csv_text(raw: bytes, *, name: str = "<data>") -> CsvFile:
             values = {h: c.strip() for h, c in zip(header, cells, strict=False) if h}
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
                 values["__extra__"] = str(len(cells) - len(header))
+            elif len(cells) < len(header):
+                # a cut row: its missing cells are not "empty", they were never written
+                values["__short__"] = f"{len(cells)}/{len(header)}"
             records.append(CsvRecord(line, values))
     except csv.Error as exc:
-        raise CsvFileError(f"line {reader.line_num}: {exc}") from exc
+        raise CsvFileError(f"line {reader.line_num + skipped}: {exc}") from exc
     return CsvFile(name, encoding, delimiter, header, tuple(records))

@@ -119,11 +119,23 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def write_rows(session: Session, kind: str, rows: list[dict[str, Any]], present_columns: Iterable[str],
-               report: FileReport) -> None:
+               report: FileReport, *, write: bool = True) -> None:
     """Upsert the rows that are new or differ from the database; count new/updated/unchanged.
 
     On a row that exists already, an optional column absent from the file is left as it is.
+    write=False: only count (an import that will not be kept), with the same comparison.
+    Rows go by chunks: the server's copy of one chunk is held at a time, so a re-import of an
+    unchanged file holds no more memory than the first import (docs/benchmarks.md, "Import re-run").
     """
+    for start in range(0, len(rows), _WRITE_CHUNK):
+        _write_chunk(session, kind, rows[start:start + _WRITE_CHUNK], present_columns, report, write=write)
+
+
+_WRITE_CHUNK = 5000
+
+
+def _write_chunk(session: Session, kind: str, rows: list[dict[str, Any]], present_columns: Iterable[str],
+                 report: FileReport, *, write: bool) -> None:
     stream = KIND_STREAM[kind]
     present = set(present_columns)
     absent_fields = {_FIELD_OF_COLUMN.get(c.name, c.name) for c in COLUMNS[kind]
@@ -152,7 +164,7 @@ def write_rows(session: Session, kind: str, rows: list[dict[str, Any]], present_
         if stream == "customers":
             row["row_version"] = (old.get("row_version") or 0) + 1
         changed.append(row)
-    if not changed:
+    if not changed or not write:
         return
     if kind == "product_documents":
         for batch in _with_contents(changed):
@@ -204,8 +216,8 @@ def import_files(session: Session, files: Sequence[tuple[str, str | Path]], *, s
                 write_rows(session, kind, rows, mapping, file_report)
             except AttachmentChanged as exc:  # the caller rolls back: committed stays False
                 file_report.error = str(exc)
-        elif rows:
-            _count_without_writing(session, kind, rows, file_report)
+        elif rows:  # an import that is not kept: the same counts, nothing written
+            write_rows(session, kind, rows, mapping, file_report, write=False)
     report.committed = not dry_run and not any(f.error for f in report.files) and (
         skip_bad_rows or not report.has_errors)
     return report
@@ -223,14 +235,6 @@ def _within_history(session: Session, rows: list[dict[str, Any]], now: dt.dateti
     if len(kept) < len(rows):
         report.skipped_reason = f"dated before {cut.isoformat()}, older than the sales history kept"
     return kept
-
-
-def _count_without_writing(session: Session, kind: str, rows: list[dict[str, Any]],
-                           report: FileReport) -> None:
-    """Accepted rows of an import that will be rolled back: counted as new/updated only."""
-    before = existing_rows(session, KIND_STREAM[kind], [r["id"] for r in rows])
-    report.inserted += sum(1 for r in rows if r["id"] not in before)
-    report.updated += sum(1 for r in rows if r["id"] in before)
 
 
 def files_in_folder(folder: str | Path) -> tuple[list[tuple[str, Path]], list[str]]:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
+
+#: Rejected rows listed one per line for each file; the rest are summed up by reason.
+SHOWN_PER_FILE = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +86,27 @@ class ImportReport:
                 lines.append(f"  {f.skipped} row(s) skipped: {f.skipped_reason}")
             if f.ignored_columns:
                 lines.append(f"  ignored columns: {', '.join(f.ignored_columns)}")
-            for bad in f.rejected:
-                lines.append(f"  line {bad.line}: {bad.reason}")
+            for bad in f.rejected[:SHOWN_PER_FILE]:
+                lines.append(f"  line {bad.line}: {bad.reason[:500]}")
+            if len(f.rejected) > SHOWN_PER_FILE:
+                lines.append(_summary(f.rejected[SHOWN_PER_FILE:]))
         if self.dry_run:
             lines.append("Dry run: nothing was written.")
         elif self.committed:
             skipped = f" ({self.rejected_count} rejected rows skipped)" if self.rejected_count else ""
             lines.append(f"Import committed{skipped}.")
+        elif any(f.error for f in self.files):
+            lines.append("Nothing was imported: fix the file(s) marked NOT IMPORTED above and import again.")
+        elif any(f.accepted for f in self.files):
+            lines.append("Nothing was imported: fix the rows above, or use --skip-bad-rows to import the "
+                         f"{sum(f.accepted for f in self.files)} good row(s) without them.")
         else:
-            lines.append("Nothing was imported: fix the rows above or use --skip-bad-rows.")
+            lines.append("Nothing was imported: no row of the file(s) is valid; fix the rows above.")
         return "\n".join(lines)
+
+
+def _summary(rejected: list[RejectedRow]) -> str:
+    """One line for many rejected rows: how many, and their commonest reasons (figures masked)."""
+    reasons = Counter(re.sub(r"'[^']*'|\d+", "…", r.reasons[0])[:120] for r in rejected if r.reasons)
+    common = "; ".join(f"{n}× {reason}" for reason, n in reasons.most_common(3))
+    return f"  ... and {len(rejected)} more rejected row(s), lines {rejected[0].line} to {rejected[-1].line}: {common}"

@@ -101,9 +101,29 @@ def parse_cell(column: Column, text: str, decimal_separator: str) -> Any:
             return format_discount(parse_discount(text), "en") or None
         except DiscountError as exc:
             raise ValueError(f"discount {exc}") from None
-    if any(ord(ch) < 32 for ch in text):
+    # a quoted cell may span lines (docs/import.md): line breaks stay, other control characters do not
+    if any(ord(ch) < 32 and ch != "\n" for ch in text) or any(0x7F <= ord(ch) < 0xA0 for ch in text):
         raise ValueError(f"{column.name} contains control characters")
+    if looks_like_formula(text):
+        raise ValueError(f"{column.name} '{text[:40]}' looks like a spreadsheet formula (it starts with "
+                         f"'{text[0]}'): it would run when the data is opened in a spreadsheet")
     return text
+
+
+#: After "+" or "-": what a phone number or a signed figure holds; anything else may be a formula.
+_NUMBER_LIKE = re.compile(r"[0-9 ./()]*")
+
+
+def looks_like_formula(text: str) -> bool:
+    """A cell a spreadsheet would evaluate (OWASP "CSV injection"): "=..." or "@...", and "+"/"-"
+    followed by anything but a phone number or a figure ("+39 02 1234", "-5"), or a dash used as a
+    bullet ("- note")."""
+    if text[0] in "=@":
+        return True
+    if text[0] in "+-":
+        rest = text[1:]
+        return not (_NUMBER_LIKE.fullmatch(rest) or (text[0] == "-" and rest[:1] == " "))
+    return False
 
 
 def parse_record(kind: str, cells: Mapping[str, str], mapping: Mapping[str, str],
@@ -112,6 +132,10 @@ def parse_record(kind: str, cells: Mapping[str, str], mapping: Mapping[str, str]
     reasons: list[str] = []
     if "__extra__" in cells:
         reasons.append(f"{cells['__extra__']} more cell(s) than the header has columns")
+    if "__short__" in cells:
+        have, want = cells["__short__"].split("/")
+        raise RowError([f"the row has {have} cell(s) where the header has {want}: it looks cut; nothing of it "
+                        "is imported (missing cells would erase what the server holds)"])
     out: dict[str, Any] = {}
     for column in COLUMNS[kind]:
         source = mapping.get(column.name)

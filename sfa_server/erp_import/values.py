@@ -10,7 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from stdnum import ean
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidComponent, ValidationError
 from stdnum.it import codicefiscale, iva
 
 #: VAT rates in force in Italy (ordinary, reduced, super-reduced, exempt/non-taxable).
@@ -144,6 +144,9 @@ def normalize_vat_number(text: str) -> str:
         raise ValueError(f"'{text}' is not 11 digits (foreign numbers need their country prefix)")
     try:
         return iva.validate(s)
+    except InvalidComponent:
+        raise ValueError(f"'{text}' has a right check digit but office code {s[7:10]} is not assigned by "
+                         "the Agenzia delle Entrate (digits 8 to 10)") from None
     except ValidationError:
         raise ValueError(f"'{text}' has a wrong check digit") from None
 

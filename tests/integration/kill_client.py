@@ -33,7 +33,7 @@ def main() -> int:
             return apply_then_die
 
         engine.apply.apply_page = dying(apply.apply_page)  # type: ignore[attr-defined]
-        engine.bulk_load.apply_bulk_page = dying(bulk_load.apply_bulk_page)  # type: ignore[attr-defined]
+        engine.bulk_load.write_bulk_page = dying(bulk_load.write_bulk_page)  # type: ignore[attr-defined]
     elif point == "answer":
         real_record = answers.record_result
 

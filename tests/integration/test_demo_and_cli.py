@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory) -> tuple[Path, str]:
     workdir = tmp_path_factory.mktemp("demo")
-    done = subprocess.run([sys.executable, "-m", "sfa_desktop", "demo", "--workdir", str(workdir)],
+    done = subprocess.run([sys.executable, "-m", "sfa_desktop", "demo", "--script", "--workdir", str(workdir)],
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return workdir, done.stdout

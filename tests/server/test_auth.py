@@ -45,19 +45,61 @@ def test_login_registers_device_with_number_block(env: Env) -> None:
     api.close()
 
 
-def test_wrong_password_is_401_and_brute_force_is_429(env: Env) -> None:
+def _age_failures(env: Env, username: str, by: dt.timedelta) -> None:
+    """Move the failed attempts of `username` back in time, as if the next one came that much later."""
+    with env.sessions.begin() as s:
+        for row in s.scalars(select(LoginAttempt).where(LoginAttempt.username == username)):
+            at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC)
+            row.at = at - by
+
+
+def test_wrong_password_is_401_and_guessing_is_slowed_with_growing_delays(env: Env) -> None:
     with env.sessions.begin() as s:
         from sfa_server.accounts import create_user
 
         create_user(s, username="victim", password=PASSWORD, role="office")
+    laptop = str(uuid.uuid4())
+    assert _login(env, "victim", PASSWORD, laptop).status_code == 200  # the victim's own computer
     for _ in range(5):
         r = _login(env, "victim", "guess")
         assert r.status_code == 401 and r.json()["code"] == "bad_credentials"
-    r = _login(env, "victim", PASSWORD)  # even the right password: locked for 15 minutes
-    assert r.status_code == 429 and "15 minutes" in r.json()["detail"]
-    with env.sessions() as s:
-        assert s.execute(select(func.count()).where(LoginAttempt.username == "victim")).scalar_one() == 5
+    r = _login(env, "victim", PASSWORD)  # from an unknown device, even the right password waits
+    assert r.status_code == 429 and r.json()["code"] == "too_many_attempts"
+    assert r.headers["Retry-After"] == "1" and "1 seconds" in r.json()["detail"]
+    # the victim's known device is judged by its own failures only: never kept out by a stranger
+    assert _login(env, "victim", PASSWORD, laptop).status_code == 200
+    delays = []
+    for _ in range(4):
+        _age_failures(env, "victim", dt.timedelta(minutes=1))  # the guesser waited: one more guess
+        assert _login(env, "victim", "guess").status_code == 401
+        r = _login(env, "victim", "guess")
+        assert r.status_code == 429
+        delays.append(int(r.headers["Retry-After"]))
+    assert delays == [2, 4, 8, 16], delays  # each further guess doubles the wait
+    with env.sessions() as s:  # throttled attempts are not even tried (nor recorded)
+        failures = s.execute(select(func.count()).where(LoginAttempt.username == "victim",
+                                                        LoginAttempt.success.is_(False))).scalar_one()
+    assert failures == 9
+    _age_failures(env, "victim", dt.timedelta(hours=2))  # past the window: forgotten
+    assert _login(env, "victim", PASSWORD).status_code == 200
     assert _login(env, "anna", PASSWORD).status_code == 200  # other users are not affected
+
+
+def test_the_delay_is_capped_and_a_success_clears_it(env: Env) -> None:
+    from sfa_server.auth import MAX_DELAY, throttle_delay
+
+    assert [throttle_delay(n, 5).total_seconds() for n in (0, 4, 5, 6, 7)] == [0, 0, 1, 2, 4]
+    assert throttle_delay(10_000, 5) == MAX_DELAY
+    with env.sessions.begin() as s:
+        from sfa_server.accounts import create_user
+
+        create_user(s, username="forgetful", password=PASSWORD, role="office")
+    for _ in range(5):
+        assert _login(env, "forgetful", "typo").status_code == 401
+    _age_failures(env, "forgetful", dt.timedelta(seconds=5))
+    assert _login(env, "forgetful", PASSWORD).status_code == 200
+    assert _login(env, "forgetful", "typo").status_code == 401  # counted afresh since the success
+    assert _login(env, "forgetful", PASSWORD).status_code == 200
 
 
 def _age_rotation(env: Env, token: str, by: dt.timedelta) -> None:

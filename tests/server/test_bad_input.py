@@ -53,6 +53,13 @@ BAD_BODIES = [
         json.dumps({"commands": [command("quote.send", quote_id="x")] * (p.MAX_PUSH_COMMANDS + 1)}).encode(),
         422,
     ),
+    # found by schemathesis: a type that is a list or an object (unhashable) was a 500
+    (json.dumps({"commands": [{"id": str(uuid.uuid4()), "type": ["quote.send"], "payload": {}}]}).encode(), 422),
+    (json.dumps({"commands": [{"id": str(uuid.uuid4()), "type": {}, "payload": {}}]}).encode(), 422),
+    (json.dumps({"commands": [{"id": str(uuid.uuid4()), "type": "quote.send", "payload": {},
+                               "depends_on": {}}]}).encode(), 422),
+    (json.dumps({"commands": [{"id": str(uuid.uuid4()), "type": "quote.send", "payload": {},
+                               "depends_on": None}]}).encode(), 422),
 ]
 
 

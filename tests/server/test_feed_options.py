@@ -27,7 +27,7 @@ def _pull_streams(
 def test_streams_restrict_the_page_to_those_tables(env: Env) -> None:
     anna = env.api("anna")
     _c, everything = anna.pull_all()
-    cursor, some = _pull_streams(anna, "contacts, price_lists", limit=3)
+    cursor, some = _pull_streams(anna, "contacts,price_lists", limit=3)
     assert {c["s"] for c in some} == {"contacts", "price_lists"}
     expected = {(c["s"], c["id"]) for c in everything if c["s"] in ("contacts", "price_lists")}
     assert {(c["s"], c["id"]) for c in some} == expected
@@ -37,7 +37,7 @@ def test_streams_restrict_the_page_to_those_tables(env: Env) -> None:
         upsert_rows(s, "products", [{"id": "prod-2", "name": "Altro articolo"}])
         delete_rows(s, "contacts", [f"{cust}-c1"])
     env.settle()
-    _c2, later = _pull_streams(anna, "contacts", cursor)
+    _c2, later = _pull_streams(anna, "contacts,price_lists", cursor)  # a cursor goes with its selection
     assert [(c["s"], c["op"], c["id"]) for c in later] == [("contacts", "d", f"{cust}-c1")]
     anna.close()
 
@@ -48,9 +48,11 @@ def test_unknown_or_empty_streams(env: Env) -> None:
     assert r.status_code == 400
     assert "nope" in r.json()["detail"] and "customers" not in r.json()["detail"].split("(")[0]
     assert anna.get("/sync/pull", params={"streams": "x" * 1001}).status_code == 422
-    # empty or only commas = every stream
-    full = anna.get("/sync/pull", params={"streams": " , ", "limit": p.MAX_PAGE_SIZE}).json()
-    assert len({c["s"] for c in p.wire_changes(full)}) > 5
+    # empty = every stream; blanks and spaces are not quietly dropped (the documented pattern)
+    full = anna.get("/sync/pull", params={"streams": "", "limit": p.MAX_PAGE_SIZE}).json()
+    assert len({c["s"] for c in p.wire_changes(full)}) + len(full.get("tables") or []) > 5
+    for sloppy in (" , ", "customers, contacts", "customers,,contacts", "\r"):
+        assert anna.get("/sync/pull", params={"streams": sloppy}).status_code == 400, sloppy
     anna.close()
 
 

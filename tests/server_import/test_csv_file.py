@@ -23,9 +23,11 @@ def test_latin1_with_commas_and_quotes() -> None:
     assert f.decimal_separator(["prezzo"]) == "."
 
 
-def test_pure_latin1_bytes_decode() -> None:
-    f = parse_csv_text(b"codice;nome\nA;Citt\xe0 \x81\n")
-    assert f.records[0].cells["nome"].startswith("Citt\u00e0")
+def test_latin1_text_reads_as_windows_1252_and_undefined_bytes_are_refused() -> None:
+    f = parse_csv_text(b"codice;nome\nA;Citt\xe0 \x80\n")
+    assert f.records[0].cells["nome"] == "Citt\u00e0 \u20ac"  # 0x80 is the euro sign, not U+0080
+    with pytest.raises(CsvFileError, match="line 2: byte 0x81"):
+        parse_csv_text(b"codice;nome\nA;Citt\xe0 \x81\n")
 
 
 def test_decimal_style_is_judged_from_the_values() -> None:

@@ -34,10 +34,12 @@ from sfa_desktop import i18n
 
 @pytest.fixture(autouse=True)
 def italian() -> Iterator[None]:
-    """Screens are tested in Italian (the agents' language) unless a test switches."""
+    """Screens are tested in Italian (the agents' language) unless a test switches; the language
+    the process had before is given back, so tests that run later see theirs."""
+    before = i18n._default["lang"]
     i18n.set_language("it")
     yield
-    i18n.set_language("it")
+    i18n._default["lang"] = before
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ from sfa_desktop.sync.protocol.values import (
     DECIMAL,
     INT,
     JSON,
+    MAX_INT,
     STR,
     Field,
     ProtocolError,
@@ -76,6 +77,7 @@ from sfa_desktop.sync.protocol.values import (
     decode_value,
     encode_decimal,
     encode_value,
+    safe_text,
 )
 
 PROTOCOL_VERSION: Final = 1
@@ -117,6 +119,7 @@ __all__ = [
     "LINE_PARTS",
     "MAX_BODY_BYTES",
     "MAX_DOCUMENT_LINES",
+    "MAX_INT",
     "MAX_PAGE_SIZE",
     "MAX_PUSH_COMMANDS",
     "MIN_PROTOCOL_VERSION",
@@ -156,6 +159,7 @@ __all__ = [
     "read_changes",
     "read_tables",
     "row_checksum_text",
+    "safe_text",
     "spec_of",
     "stream_checksum",
     "table_rows",

@@ -244,7 +244,9 @@ _SPECS: Final = (
                 N_("revising a quote"), N_("quote")),
     CommandSpec("order.submit", "orders", "order_id", True,
                 (_id("order_id"), _id("customer_id"), _text("number", 40), _lines(), *_DOCUMENT_TEXTS,
-                 _id("quote_id", False), PayloadField("expected", EXPECTED)),
+                 _id("quote_id", False), PayloadField("expected", EXPECTED),
+                 # the customer's signature "per accettazione" (domain.signature: SVG path data)
+                 _text("signature", 64 * 1024)),
                 N_("submitting an order"), N_("order")),
     CommandSpec("order.cancel", "orders", "order_id", False, (_id("order_id"), _text("reason", 1000)),
                 N_("cancelling an order"), N_("order")),
@@ -374,11 +376,11 @@ def decode_command(doc: Any, where: str = "command") -> Command:
     cid, ctype, payload = doc.get("id"), doc.get("type"), doc.get("payload")
     if not is_uuid(cid):
         raise ProtocolError(f"{where}: id must be a UUID")
-    if ctype not in COMMANDS:
+    if not isinstance(ctype, str) or ctype not in COMMANDS:  # a list or object is unhashable
         raise ProtocolError(f"{where}: unknown command type {ctype!r:.40}")
     if not isinstance(payload, dict):
         raise ProtocolError(f"{where}: payload must be an object")
-    deps = doc.get("depends_on") or []
+    deps = doc.get("depends_on", [])
     if not isinstance(deps, list) or len(deps) > 1000 or not all(is_uuid(d) for d in deps):
         raise ProtocolError(f"{where}: depends_on must be a list of UUIDs")
     return Command(cid, ctype, payload, tuple(deps))

@@ -14,6 +14,7 @@ register({
     "push.command_id_taken": N_("This change carries an id already used by another user."),
     "push.dependency_missing": N_("A change this one depends on has not reached the server yet."),
     "push.dependency_rejected": N_("A change this one depends on was refused."),
+    "push.server_error": N_("The server failed on this change; it is kept and sent again."),
     "push.customer_unknown": N_("Customer {customer} is unknown or not one of yours."),
     "push.customer_exists": N_("Customer {customer} already exists."),
     "push.customer_blocked_quote": N_("{customer} is blocked by the office: no new quotes."),

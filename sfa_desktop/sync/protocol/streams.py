@@ -99,7 +99,7 @@ STREAMS: Final[dict[str, Stream]] = {
             "currency:str! document_discount:str notes:str customer_reference:str "
             "taxable_total:decimal! vat_total:decimal! grand_total:decimal! "
             "approval_reasons:json decision_note:str decided_by:str decided_at:datetime "
-            "created_at:datetime! updated_at:datetime!"), "agent", ("customers",)),
+            "created_at:datetime! updated_at:datetime! signature:str"), "agent", ("customers",)),
         Stream("order_lines", _f(
             "id:str! order_id:str! line_no:int! product_id:str! sku:str! description:str! "
             "quantity:decimal! unit:str! unit_price:decimal! discount:str vat_rate:decimal! "

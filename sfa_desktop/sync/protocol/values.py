@@ -15,7 +15,23 @@ from typing import Any
 
 
 class ProtocolError(ValueError):
-    """A message that does not follow the protocol (wrong shape, type or value)."""
+    """A message that does not follow the protocol (wrong shape, type or value).
+
+    Its text may quote what the peer sent: lone surrogates are escaped, so the message itself can
+    always be encoded, stored and sent back (a hostile key must not turn a refusal into a fault).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(safe_text(message))
+
+
+def safe_text(text: str) -> str:
+    """`text` with anything UTF-8 cannot carry (lone surrogates) written as a backslash escape."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 STR, INT, DECIMAL, DATE, DATETIME, BOOL, JSON, BYTES = (

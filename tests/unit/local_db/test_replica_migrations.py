@@ -52,7 +52,7 @@ def snapshot(path: Path) -> tuple[str, int]:
 def test_a_new_replica_starts_at_the_latest_version(db_path, key):
     open_replica(db_path, key).close()
     conn = raw(db_path, key)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 6
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     conn.close()
 

@@ -168,3 +168,21 @@ def test_the_row_by_row_decoder_reads_tables_too() -> None:
         ("warehouses", "u", "w1"), ("products", "u", "p1"), ("products", "u", "p2"), ("products", "d", "p9")]
     assert page.changes[1].row["cost"] == Decimal("12.3400")
     assert [c["id"] for c in protocol.wire_changes(doc)] == ["w1", "p1", "p2", "p9"]
+
+
+def test_a_feed_delete_after_the_snapshot_of_the_same_page_removes_the_row(replica: Replica) -> None:
+    delete = {"s": "products", "op": protocol.DELETE, "id": "p2"}
+    load(replica, snapshot_page(table("products", PRODUCTS), changes=[delete]))
+    assert set(rows_of(replica, "products")) == {"p1"}
+
+
+def test_a_bad_page_is_refused_before_anything_is_written(replica: Replica) -> None:
+    from sfa_desktop.sync.bulk_load import prepare_bulk_page
+
+    bad_stock = copy.deepcopy(STOCK)
+    bad_stock[1]["available"] = "1_000"
+    with pytest.raises(protocol.ProtocolError, match=r"stock_levels\.available"):
+        prepare_bulk_page(snapshot_page(table("warehouses", WAREHOUSES), table("stock_levels", bad_stock)))
+    with pytest.raises(protocol.ProtocolError):
+        load(replica, snapshot_page(table("warehouses", WAREHOUSES), table("stock_levels", bad_stock)))
+    assert rows_of(replica, "warehouses") == {}

@@ -1,0 +1,210 @@
+"""Customer and catalog screens on the large demo agent: keystroke to repainted results in the
+catalog, and the customer 360° view open, with the bare read functions as the reference.
+
+    .venv/bin/python benchmarks/bench_screens.py --database-url sqlite:////tmp/visit/server-large.db \
+        [--workdir /tmp/visit/agent]
+
+The server database is prepared once (`benchmarks/bench_sync.py --prepare URL --size large`); the
+agent (ag01) signs in and syncs once into --workdir, later runs unlock it. The real pages run
+offscreen at 1280x800 with the real workers (Runner) and the real lazy models.
+
+Catalog: each keystroke of a few phrases is typed with QTest.keyClick into the search field, with
+the search-as-you-type pause set to 0 (the pause is a choice of the screen, 150 ms after the last
+key, not work); timed until the model's `loaded` signal, the rows the view shows fetched (priced
+for the customer being visited) and the table repainted (`viewport().repaint()`, synchronous).
+360: `show_customer(id)` until its `loaded` signal and a synchronous repaint of the page.
+Reference, same run: the read functions alone on the worker's session (no Qt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_sync import ServerProcess  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from sfa_desktop import i18n  # noqa: E402
+from sfa_desktop.local_db.keys import KeyStore  # noqa: E402
+from sfa_desktop.operations.pyramid import refresh_if_stale, refresh_pyramid  # noqa: E402
+from sfa_desktop.operations.read.catalog import product_ids, product_rows  # noqa: E402
+from sfa_desktop.operations.read.customers import customer_ids  # noqa: E402
+from sfa_desktop.session import AgentSession, SessionState  # noqa: E402
+
+STEPS: dict[str, list[float]] = {"key to loaded": [], "loaded to rows": [], "repaint": []}
+PHRASES = ("cavo 2,5 mm²", "interruttore magnetotermico", "faretto led", "tubo corrugato 20", "presa schuko")
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} cores"
+
+
+def summary(name: str, ms: list[float]) -> str:
+    ms = sorted(ms)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return f"| {name} | {statistics.median(ms):.1f} ms | {p95:.1f} ms | {ms[-1]:.1f} ms | {len(ms)} |"
+
+
+def wait_until(app: QApplication, condition, timeout: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the screen did not answer")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+
+def agent_session(workdir: Path, url: str) -> AgentSession:
+    workdir.mkdir(parents=True, exist_ok=True)
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    # the key wrapped by the password in a key file beside the db, never in this machine's keyring
+    session = AgentSession(workdir / "ag01.db", server_url=url, keystore=KeyStore(backend=FailKeyring()),
+                           device_name="screens benchmark")
+    # as the app wires it (commands/sync.py): the pyramid is ranked after each sync
+    session.after_sync.append(lambda s, changes: refresh_if_stale(s, changes=changes))
+    if session.state is SessionState.NEW:
+        started = time.perf_counter()
+        session.sign_in_first_time(server_url=url, username="ag01", password="demo-ag01")
+        session.sync()
+        print(f"first sign-in and sync: {time.perf_counter() - started:.0f} s")
+    else:
+        session.unlock("demo-ag01")
+        if session.transport is not None and not session.transport.signed_in:
+            session.sign_in_again("demo-ag01")
+        session.write(lambda s: refresh_pyramid(s))
+    return session
+
+
+def visible_rows_ready(page) -> bool:
+    model, table = page.model, page.table
+    rows = min(model.rowCount(), max(1, table.viewport().height() // max(1, table.rowHeight(0) or 1)))
+    return all(model.record(r) is not None for r in range(rows))
+
+
+def bench_catalog(app: QApplication, ctx, customer: str) -> tuple[list[float], list[float]]:
+    from sfa_desktop.ui.pages import catalog
+
+    page = catalog.create(ctx)
+    page.resize(1280, 800)
+    page.show()
+    wait_until(app, lambda: not page.model.is_loading and visible_rows_ready(page))
+    page.chooser.choose(customer)
+    wait_until(app, lambda: visible_rows_ready(page))
+    page.filters._typing.setInterval(0)  # every key is a query (see the module docstring)
+    times: list[float] = []
+    for phrase in PHRASES * 2:
+        page.focus_search()
+        page.filters.search.clear()
+        for char in phrase:
+            loaded: list[float] = []
+            connection = page.model.loaded.connect(lambda _n, got=loaded: got.append(time.perf_counter()))
+            started = time.perf_counter()
+            QTest.keyClick(page.filters.search, char)
+            wait_until(app, lambda got=loaded: bool(got) and visible_rows_ready(page))
+            rows_at = time.perf_counter()
+            page.table.viewport().repaint()
+            times.append((time.perf_counter() - started) * 1000)
+            STEPS["key to loaded"].append((loaded[0] - started) * 1000)
+            STEPS["loaded to rows"].append((rows_at - loaded[0]) * 1000)
+            STEPS["repaint"].append((time.perf_counter() - rows_at) * 1000)
+            page.model.loaded.disconnect(connection)
+            wait_until(app, lambda: not page.model.is_loading)  # the whole list, before the next key
+    page.close()
+    reference: list[float] = []
+    for phrase in PHRASES * 2:
+        for n in range(1, len(phrase) + 1):
+            text = phrase[:n]
+            started = time.perf_counter()
+            ctx.session.read(lambda s, t=text: product_rows(s, product_ids(s, text=t, limit=120)[:30],
+                                                            customer_id=customer))
+            reference.append((time.perf_counter() - started) * 1000)
+    return times, reference
+
+
+def bench_360(app: QApplication, ctx, ids: list[str]) -> tuple[list[float], list[float]]:
+    from sfa_desktop.ui.customers.view360 import read_360
+    from sfa_desktop.ui.pages import customers
+
+    page = customers.create(ctx)
+    page.resize(1280, 800)
+    page.show()
+    wait_until(app, lambda: not page.model.is_loading)
+    times: list[float] = []
+    for customer_id in ids:
+        done = []
+        connection = page.view.loaded.connect(done.append)
+        started = time.perf_counter()
+        page.open_customer(customer_id)
+        wait_until(app, lambda got=done: bool(got))
+        page.repaint()
+        times.append((time.perf_counter() - started) * 1000)
+        page.view.loaded.disconnect(connection)
+        page.show_list()
+    page.close()
+    reference = []
+    for customer_id in ids:
+        started = time.perf_counter()
+        ctx.session.read(lambda s, c=customer_id: read_360(s, c))
+        reference.append((time.perf_counter() - started) * 1000)
+    return times, reference
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True, help="the prepared large server database")
+    parser.add_argument("--workdir", default="/tmp/visit/agent")
+    parser.add_argument("--customers", type=int, default=40)
+    args = parser.parse_args()
+    i18n.set_language("it")
+    server = ServerProcess(args.database_url)
+    app = QApplication.instance() or QApplication([])
+    try:
+        session = agent_session(Path(args.workdir), server.url)
+        from sfa_desktop.ui.background import Runner
+        from sfa_desktop.ui.bridge import EventBridge
+        from sfa_desktop.ui.context import AppContext
+
+        runner = Runner(session)
+        bridge = EventBridge(session.events)
+        ctx = AppContext(session=session, runner=runner, bridge=bridge)
+        products = session.read(lambda s: len(product_ids(s)))
+        portfolio = session.read(lambda s: customer_ids(s))
+        print(f"replica: {products:,} products, {len(portfolio):,} customers; {load_average()}")
+        rng = random.Random(11)
+        customer = session.read(lambda s: customer_ids(s, status="active", sort="balance", descending=True)[0])
+        typed, typed_ref = bench_catalog(app, ctx, customer)
+        sample = rng.sample(portfolio, min(args.customers, len(portfolio)))
+        opened, opened_ref = bench_360(app, ctx, sample)
+        print("| measure | median | p95 | max | n |\n|---|---|---|---|---|")
+        print(summary("catalog: keystroke to repainted results (screen)", typed))
+        print(summary("catalog: product_ids(limit 120) + product_rows(30, priced) alone", typed_ref))
+        for step, ms in STEPS.items():
+            print(summary(f"catalog, of which: {step}", ms))
+        print(summary("customer 360 open (screen, repainted)", opened))
+        print(summary("customer_360 + customer_rank alone", opened_ref))
+        print(f"after: {load_average()}")
+        QTimer.singleShot(0, app.quit)
+        runner.close()
+        bridge.close()
+        session.close()
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
