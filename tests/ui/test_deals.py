@@ -31,6 +31,12 @@ def _page(ctx, qtbot) -> DealsPage:
     page.resize(1280, 800)
     page.show()
     qtbot.wait_signal(page.refreshed, timeout=10000).wait()
+    # a change made just before the page opened is announced a moment later (the bridge coalesces):
+    # let that reload pass, so that a test's wait for `refreshed` is answered by its own change
+    for _ in range(3):
+        ctx.runner.wait_idle()
+        ctx.bridge.flush()
+        qtbot.wait(20)
     return page
 
 
@@ -71,16 +77,15 @@ def test_keys_move_a_card_along_the_stages_and_the_history_records_it(ctx, qtbot
     page.show_target(deal_id)
     qtbot.wait_until(lambda: page.board.current_card() is not None)
     view = QApplication.focusWidget()
-    with qtbot.wait_signal(page.refreshed, timeout=10000):
-        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait_until(lambda: _column(page, deal_id) is DealStage.OFFERTA)
     assert _stage(ctx, deal_id) is DealStage.OFFERTA
-    assert _column(page, deal_id) is DealStage.OFFERTA
     assert page.board.current_card().deal_id == deal_id  # the card keeps the focus: Ctrl+Right again moves on
-    with qtbot.wait_signal(page.refreshed, timeout=10000):
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait_until(lambda: _column(page, deal_id) is DealStage.RILANCIO and page.board.current_card() is not None)
     assert _stage(ctx, deal_id) is DealStage.RILANCIO
-    with qtbot.wait_signal(page.refreshed, timeout=10000):
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait_until(lambda: _column(page, deal_id) is DealStage.OFFERTA and page.board.current_card() is not None)
     assert _stage(ctx, deal_id) is DealStage.OFFERTA
     qtbot.wait_until(lambda: page.detail.history.rowCount() == 4)
     stages = [page.detail.history.record(r).stage for r in range(4)]

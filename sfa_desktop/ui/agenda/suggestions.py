@@ -107,6 +107,7 @@ class SuggestionsPanel(QWidget):
         self.show_week(None)
 
     def show_week(self, week: AgendaWeek | None) -> None:
+        self.shown = week
         overdue = week.overdue if week else ()
         slipping = week.suggestions.slipping if week else ()
         waiting = week.suggestions.waiting_quotes if week else ()

@@ -245,11 +245,15 @@ class AgendaPage(QWidget):
         self._title()
         if self.week is None:
             return
-        items = self._items_of(self.day)
-        self.day_items.set_rows(items)
-        self.empty.setVisible(not items)
-        self.week_view.show_week(self.week.days, self.day, dt.date.today())
-        self.panel.show_week(self.week)
+        # only the view shown is filled (the other is filled when the agent switches to it)
+        if self.view == "day":
+            items = self._items_of(self.day)
+            self.day_items.set_rows(items)
+            self.empty.setVisible(not items)
+        else:
+            self.week_view.show_week(self.week.days, self.day, dt.date.today())
+        if self.panel.shown is not self.week:
+            self.panel.show_week(self.week)
 
     def _changed(self, changes) -> None:  # type: ignore[no-untyped-def]
         if changes.touches(*STREAMS):
