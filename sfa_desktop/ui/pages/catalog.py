@@ -52,7 +52,7 @@ PRODUCT_COLUMNS = (
 
 
 #: Widths at 1280x800 with the detail beside (SKU, product, brand, category, unit, available).
-COLUMN_WIDTHS = (95, 165, 80, 80, 40, 75)
+COLUMN_WIDTHS = (90, 150, 75, 75, 40, 70, 95)  # fits the list beside the detail at 1280 px
 
 
 class CatalogPage(QWidget):
