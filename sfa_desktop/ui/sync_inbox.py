@@ -55,7 +55,9 @@ def table(model: IdTableModel, name: str, accessible: str, parent: QWidget) -> Q
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
+    # short lists (the outbox, the conflicts, the updates): every column as wide as what it says, so a
+    # status or a refusal's reason is read whole; what the row is about takes the rest
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     view.setWordWrap(False)
     return view
