@@ -182,7 +182,7 @@ def push_request_body() -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": {
         "type": "object", "additionalProperties": False, "required": ["commands"],
         "properties": {"commands": {
-            "type": "array", "maxItems": p.MAX_PUSH_COMMANDS, "description":
+            "type": "array", "maxItems": p.MAX_PUSH_COMMANDS, "uniqueItems": True, "description":
                 "commands applied in order, each once (ids must differ within a push: else 422)",
             "items": {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in schemas],
                       "discriminator": {"propertyName": "type", "mapping": {
