@@ -15,6 +15,7 @@ sync is timed end to end, server included, until the agent can work (its own che
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -52,6 +53,13 @@ def prepare_server_db(url: str, size: str) -> None:
     engine = init_database(url)
     counts = demo_data.load(engine, demo_data.generate(size, 1))
     engine.dispose()
+    if url.startswith("sqlite:///"):
+        # fold the write-ahead log into the file: callers move the file alone to its final name
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode = DELETE")
     took = time.perf_counter() - started
     print(f"server data ({size}): {sum(counts.values()):,} rows loaded in {took:.0f}s")
 
