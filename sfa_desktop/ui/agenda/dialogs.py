@@ -5,22 +5,16 @@ and show what the core refuses in place, leaving the dialog open with what was t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from PySide6.QtCore import QDateTime, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,10 +23,10 @@ from sfa_desktop.domain.agenda import MAX_DURATION_MINUTES, PLANNABLE_KINDS, Act
 from sfa_desktop.i18n import _
 from sfa_desktop.operations import complete_activity, log_activity, plan_activity
 from sfa_desktop.operations.read.agenda import AgendaItem
-from sfa_desktop.ui.background import ReplicaOp
 from sfa_desktop.ui.context import AppContext
 from sfa_desktop.ui.customer_picker import CustomerPicker
-from sfa_desktop.ui.look import InlineMessage, localize_date_edit, name_buttons
+from sfa_desktop.ui.look import localize_date_edit
+from sfa_desktop.ui.operation_dialog import OperationDialog
 
 #: Kinds offered in the plan dialog, the usual ones first.
 PLAN_KINDS = (ActivityKind.VISIT, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL,
@@ -67,52 +61,7 @@ def _duration() -> QSpinBox:
     return spin
 
 
-class _Dialog(QDialog):
-    saved = Signal(object)  # (Changes)
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.form = QFormLayout()
-        self.message = InlineMessage(self, object_name="dialogMessage")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
-        name_buttons(self.buttons)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-
-    def operation(self) -> Any:
-        raise NotImplementedError
-
-    def save(self) -> None:
-        """Validate what can be validated here, then let the core decide (its refusal shows in place)."""
-        try:
-            op = self.operation()
-        except ValueError as error:
-            self.message.show_text(str(error))
-            return
-        if op is None:
-            return
-        self.message.clear_text()
-        self.buttons.setEnabled(False)
-        ReplicaOp(self, lambda agent: agent.write(op)).success(self._saved).failure(self._refused) \
-            .finally_(lambda: self.buttons.setEnabled(True)).run(self.ctx.runner)
-
-    def _saved(self, changes) -> None:
-        self.saved.emit(changes)
-        self.accept()
-
-    def _refused(self, error: BaseException) -> None:
-        self.message.show_text(i18n.error_text(error))
-
-
-class PlanDialog(_Dialog):
+class PlanDialog(OperationDialog):
     """Plan a visit, a call...: customer, kind, subject, when, how long; or log one already done."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, customer_id: str | None = None,
@@ -188,7 +137,7 @@ def next_slot(now: dt.datetime | None = None) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 9, 0).astimezone()
 
 
-class OutcomeDialog(_Dialog):
+class OutcomeDialog(OperationDialog):
     """What came of a planned activity, and what comes next: Enter on an activity, type, Ctrl+Enter."""
 
     def __init__(self, ctx: AppContext, item: AgendaItem, parent: QWidget | None = None) -> None:

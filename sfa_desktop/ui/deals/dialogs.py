@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,11 +25,11 @@ from sfa_desktop.domain.money import MoneyError, parse_amount
 from sfa_desktop.i18n import _
 from sfa_desktop.operations import move_deal, save_deal
 from sfa_desktop.operations.read.deals import DealCard
-from sfa_desktop.ui.background import ReplicaOp
 from sfa_desktop.ui.context import AppContext
 from sfa_desktop.ui.customer_picker import CustomerPicker
 from sfa_desktop.ui.deals.models import stage_text
-from sfa_desktop.ui.look import InlineMessage, localize_date_edit, name_buttons
+from sfa_desktop.ui.look import localize_date_edit
+from sfa_desktop.ui.operation_dialog import OperationDialog
 
 
 def parse_deal_amount(text: str) -> Decimal | None:
@@ -50,46 +44,6 @@ def parse_deal_amount(text: str) -> Decimal | None:
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
-
-
-class _Dialog(QDialog):
-    saved = Signal(object)  # (Changes)
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.form = QFormLayout()
-        self.message = InlineMessage(self, object_name="dialogMessage")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
-        name_buttons(self.buttons)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-
-    def operation(self) -> Any:
-        raise NotImplementedError
-
-    def save(self) -> None:
-        try:
-            op = self.operation()
-        except ValueError as error:
-            self.message.show_text(str(error))
-            return
-        self.message.clear_text()
-        self.buttons.setEnabled(False)
-        ReplicaOp(self, lambda agent: agent.write(op)).success(self._saved) \
-            .failure(lambda e: self.message.show_text(i18n.error_text(e))) \
-            .finally_(lambda: self.buttons.setEnabled(True)).run(self.ctx.runner)
-
-    def _saved(self, changes) -> None:  # type: ignore[no-untyped-def]
-        self.saved.emit(changes)
-        self.accept()
 
 
 class _OptionalDate(QWidget):
@@ -116,7 +70,7 @@ class _OptionalDate(QWidget):
         return self.edit.date().toPython() if self.known.isChecked() else None
 
 
-class DealDialog(_Dialog):
+class DealDialog(OperationDialog):
     """A new deal (Ctrl+N) or a change to one (Enter): customer, title, stage, amount, expected close."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, card: DealCard | None = None,
@@ -169,7 +123,7 @@ class DealDialog(_Dialog):
                                    expected_close=close, close_reason=reason, deal_id=deal_id)
 
 
-class MoveDialog(_Dialog):
+class MoveDialog(OperationDialog):
     """A move that needs more than a drag: the reason of a lost deal (required) or of any move, and the
     date a postponed deal is postponed to."""
 
