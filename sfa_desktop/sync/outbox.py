@@ -34,7 +34,7 @@ register({
                               "the next sync."),
     "outbox.settled": N_("Settled in the conflict inbox: {choice}."),
     "outbox.server_failed_held": N_("The server failed on it {tries} times: it is held and not sent again "
-                                    "until you choose Retry (the office has been told)."),
+                                    "until you choose Send again (the office has been told)."),
 })
 
 

@@ -185,7 +185,7 @@ def test_a_poison_command_alone_in_the_outbox_is_held_after_three_tries(
             assert _outbox_row(agent, POISON).last_error.params["tries"] == 1
     assert row.status == "failed"  # held for the agent: not sent again by itself
     shown = render(row.last_error, "en")
-    assert "3 times" in shown and "Retry" in shown, shown  # the outbox says why and what to do
+    assert "3 times" in shown and "Send again" in shown, shown  # the outbox says why and what to do
     agent.sync()
     assert _outbox_row(agent, POISON).attempts == outage_tries + 3  # a held command is not sent again
     assert _server_activities(server.database_url, POISON) == 0
