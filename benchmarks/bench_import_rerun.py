@@ -4,8 +4,12 @@ its own process so that its peak memory (ru_maxrss) is its own. Results: docs/be
 
     .venv/bin/python benchmarks/bench_import_rerun.py --rows 50000 200000 [--workdir /tmp/x] [--database-url URL]
 
-Several sizes in one run show whether peak memory grows with the file (it should not: the import
-streams the file and holds one chunk of rows at a time).
+Several sizes in one run show how peak memory grows with the file (the import streams the file and
+holds one chunk of rows at a time; what grows is a small cost per code). The same run against
+another checkout of the code, for a reference (its children inherit -S, so the checkout on
+PYTHONPATH is imported, not this editable install):
+
+    cd /tmp/main-export && PYTHONPATH=.:$SITE_PACKAGES .venv/bin/python -S benchmarks/bench_import_rerun.py
 """
 
 from __future__ import annotations
@@ -56,10 +60,14 @@ def main() -> None:
         return
     work = Path(args.workdir or tempfile.mkdtemp(prefix="bench-import-"))
     work.mkdir(parents=True, exist_ok=True)
-    baseline = subprocess.run([sys.executable, "-c", "import resource, sfa_server.erp_import, sfa_server.db;"
+    python = [sys.executable, *(["-S"] if sys.flags.no_site else [])]
+    baseline = subprocess.run([*python, "-c", "import resource, sfa_server.erp_import, sfa_server.db;"
                                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"],
                               capture_output=True, text=True, check=True)
-    print(f"load average {os.getloadavg()[0]:.2f}; interpreter + import code alone: "
+    import sfa_server
+
+    print(f"code: {Path(sfa_server.__file__).parent}; load average {os.getloadavg()[0]:.2f}; "
+          "interpreter + import code alone: "
           f"{baseline.stdout.strip()} MB")
     for rows in args.rows:
         csv_path = work / f"products_{rows}.csv"
@@ -69,7 +77,7 @@ def main() -> None:
             Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
         print(f"{rows} products, {csv_path.stat().st_size / 2**20:.1f} MiB CSV")
         for label in ("first import", "re-import (no change)", "re-import again"):
-            done = subprocess.run([sys.executable, __file__, "--child", url, str(csv_path)],
+            done = subprocess.run([*python, __file__, "--child", url, str(csv_path)],
                                   capture_output=True, text=True, check=True)
             print(f"  {label}: {done.stdout.strip()}")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
