@@ -27,6 +27,8 @@ _FIELD_OF_COLUMN = {"price_list_code": "price_list_id", "agent_code": "agent_id"
 _ID_CHUNK = 900  # stays under SQLite's bound-parameter limit
 #: rows checked, compared with the database and written at a time
 _WRITE_CHUNK = 5000
+#: rows whose database copy is loaded and compared at a time (a copy is larger than the checked row)
+_COMPARE_CHUNK = 1000
 #: document contents held in memory at once while they are written
 _CONTENT_BATCH_BYTES = 64 * 1024 * 1024
 
@@ -143,11 +145,11 @@ def write_rows(session: Session, kind: str, rows: list[dict[str, Any]], present_
 
     On a row that exists already, an optional column absent from the file is left as it is.
     write=False: only count (an import that will not be kept), with the same comparison.
-    Rows go by chunks: the server's copy of one chunk is held at a time, so a re-import of an
-    unchanged file holds no more memory than the first import (docs/benchmarks.md, "Import re-run").
+    Rows go by chunks of _COMPARE_CHUNK: the server's copy of one of them is held at a time, never
+    the whole file's (docs/benchmarks.md, "Import re-run").
     """
-    for start in range(0, len(rows), _WRITE_CHUNK):
-        _write_chunk(session, kind, rows[start:start + _WRITE_CHUNK], present_columns, report, write=write)
+    for start in range(0, len(rows), _COMPARE_CHUNK):
+        _write_chunk(session, kind, rows[start:start + _COMPARE_CHUNK], present_columns, report, write=write)
 
 
 
