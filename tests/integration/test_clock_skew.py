@@ -99,6 +99,28 @@ def test_a_client_clock_hours_or_days_off_the_servers(
         assert "ago" in shown and "in " not in shown, shown
 
 
+@pytest.mark.parametrize("skew", [dt.timedelta(days=3), dt.timedelta(days=-2)], ids=["+72h", "-48h"])
+def test_a_token_the_server_says_expired_is_refreshed_whatever_the_clients_clock(
+        server: LiveServer, tmp_path: Path, agents: list[Agent], monkeypatch: pytest.MonkeyPatch,
+        skew: dt.timedelta) -> None:
+    import time
+
+    from sfa_server import tokens
+
+    # the server's access tokens last 2 s by its clock (it still tells the client 15 minutes)
+    monkeypatch.setattr(tokens, "ACCESS_TTL", dt.timedelta(seconds=2))
+    with clock.system_clock(lambda: _real_now() + skew):
+        agent = make_agent(tmp_path, server.url, "ag01")
+        agents.append(agent)
+        agent.sync()
+        first = agent.transport._access_token  # type: ignore[union-attr]
+        time.sleep(3.1)  # expired on the server; the client believes it has 15 minutes left
+        agent.sync()
+        assert agent.transport._access_token != first  # type: ignore[union-attr]  # refreshed once asked
+        time.sleep(3.1)
+        agent.sync()  # and again: no loop, no refusal
+
+
 def test_the_last_sync_never_reads_as_the_future_after_the_clock_is_set_back() -> None:
     stamped = _real_now() + dt.timedelta(hours=3)  # a sync stamped while the clock was 3 h fast
     assert ago(stamped, now=_real_now(), lang="en") == "1 second ago"
