@@ -2,13 +2,21 @@
 its own process so that its peak memory (ru_maxrss) is its own. Results: docs/benchmarks.md,
 "Import re-run".
 
-    .venv/bin/python benchmarks/bench_import_rerun.py --rows 200000 [--workdir /tmp/x] [--database-url URL]
+    .venv/bin/python benchmarks/bench_import_rerun.py --rows 50000 200000 [--workdir /tmp/x] [--database-url URL]
+
+Several sizes in one run show how peak memory grows with the file (the import streams the file and
+holds one chunk of rows at a time; what grows is a small cost per code). The same run against
+another checkout of the code, for a reference (its children inherit -S, so the checkout on
+PYTHONPATH is imported, not this editable install):
+
+    cd /tmp/main-export && PYTHONPATH=.:$SITE_PACKAGES .venv/bin/python -S benchmarks/bench_import_rerun.py
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -42,7 +50,7 @@ def one_run(url: str, path: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--rows", type=int, nargs="+", default=[50_000, 200_000])
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -52,21 +60,27 @@ def main() -> None:
         return
     work = Path(args.workdir or tempfile.mkdtemp(prefix="bench-import-"))
     work.mkdir(parents=True, exist_ok=True)
-    csv_path = work / "products.csv"
-    write_products(csv_path, args.rows)
-    url = args.database_url or f"sqlite:///{work / 'server.db'}"
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    baseline = subprocess.run([sys.executable, "-c", "import resource, sfa_server.erp_import, sfa_server.db;"
+    python = [sys.executable, *(["-S"] if sys.flags.no_site else [])]
+    baseline = subprocess.run([*python, "-c", "import resource, sfa_server.erp_import, sfa_server.db;"
                                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"],
                               capture_output=True, text=True, check=True)
-    print(f"{args.rows} products, {csv_path.stat().st_size / 2**20:.1f} MiB CSV; "
-          f"interpreter + import code alone: {baseline.stdout.strip()} MB")
-    for label in ("first import", "re-import (no change)", "re-import again"):
-        done = subprocess.run([sys.executable, __file__, "--child", url, str(csv_path)],
-                              capture_output=True, text=True, check=True)
-        print(f"{label}: {done.stdout.strip()}")
+    import sfa_server
 
+    print(f"code: {Path(sfa_server.__file__).parent}; load average {os.getloadavg()[0]:.2f}; "
+          "interpreter + import code alone: "
+          f"{baseline.stdout.strip()} MB")
+    for rows in args.rows:
+        csv_path = work / f"products_{rows}.csv"
+        write_products(csv_path, rows)
+        url = args.database_url or f"sqlite:///{work / f'server_{rows}.db'}"
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        print(f"{rows} products, {csv_path.stat().st_size / 2**20:.1f} MiB CSV")
+        for label in ("first import", "re-import (no change)", "re-import again"):
+            done = subprocess.run([*python, __file__, "--child", url, str(csv_path)],
+                                  capture_output=True, text=True, check=True)
+            print(f"  {label}: {done.stdout.strip()}")
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 if __name__ == "__main__":
     main()

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sfa_desktop.domain import clock
 from sfa_desktop.domain.messages import Message
 from sfa_desktop.local_db import ReplicaCorruptError, ReplicaError, ReplicaLockedError, keys, open_replica
 from sfa_desktop.local_db.changes import Changes
@@ -85,6 +86,7 @@ class AgentSession:
         self._users = 0
         self._gate = threading.Condition()
         self._checked = False  # the replica's pages were checked since it was unlocked
+        self._saved_clock_offset: float | None = None  # CLOCK_OFFSET_KEY as in the replica
         #: Work run in one write transaction after each successful sync, with what the sync changed
         #: (the app registers e.g. the customer pyramid's refresh: operations.pyramid.refresh_if_stale).
         self.after_sync: list[Callable[[Session, Changes], Changes]] = []
@@ -199,6 +201,7 @@ class AgentSession:
                 self.server_url = self.server_url or state.get_setting(session, state.SERVER_URL_KEY)
                 self.username = self.username or state.get_setting(session, state.USER_KEY)
                 last_check = state.get_setting(session, LAST_CHECK_KEY)
+                self._saved_clock_offset = _restore_clock_offset(state.get_setting(session, CLOCK_OFFSET_KEY))
             transport = self._make_transport(self.server_url, replica) if self.server_url else None
             self.open_marker.touch(exist_ok=True)
             if unclean or _due(last_check):
@@ -419,6 +422,12 @@ class AgentSession:
             self.auto_sync.finished(ok=False)
             raise
         self.auto_sync.finished(ok=True)
+        offset = clock.server_offset().total_seconds()
+        if offset != self._saved_clock_offset:
+            # the server's clock as of this sync, for the times stamped offline until the next one
+            with self._using() as replica, replica.session(write=True) as session:
+                state.set_setting(session, CLOCK_OFFSET_KEY, str(offset))
+            self._saved_clock_offset = offset
         for job in self.after_sync:
             try:
                 self.write(lambda s, job=job: job(s, report.changes))
@@ -541,3 +550,19 @@ def _salvage(path: Path, password: str, keystore: keys.KeyStore) -> _Salvage:
     finally:
         replica.close()
     return found
+
+
+#: The server's clock minus this machine's at the last sync, in seconds (sfa_desktop.domain.clock).
+CLOCK_OFFSET_KEY = "sync.server_clock_offset"
+
+
+def _restore_clock_offset(saved: Any) -> float:
+    """Apply the offset saved at the last sync (offline, it is the best estimate there is)."""
+    try:
+        seconds = float(saved) if saved is not None else 0.0
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not abs(seconds) < 10 * 365 * 86400:  # NaN or absurd
+        seconds = 0.0
+    clock.set_server_offset(dt.timedelta(seconds=seconds))
+    return seconds

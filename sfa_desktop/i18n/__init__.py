@@ -19,6 +19,7 @@ from typing import Any
 
 from babel.dates import format_timedelta
 
+from sfa_desktop.domain import clock
 from sfa_desktop.domain.messages import Message, UserError, format_message, format_template, format_value
 
 LANGUAGES = ("it", "en")
@@ -131,11 +132,15 @@ def datetime(value: dt.datetime, lang: str | None = None) -> str:
     return format_value(value, "datetime", lang or language())
 
 
+_A_SECOND = dt.timedelta(seconds=1)
+
+
 def ago(when: dt.datetime, now: dt.datetime | None = None, lang: str | None = None) -> str:
-    """"2 hours ago" / "2 ore fa"."""
+    """"2 hours ago" / "2 ore fa". A time after now (stamped before the clock was set back) reads
+    as "1 second ago", never "in 3 hours": the past cannot lie ahead."""
     lang = lang or language()
-    now = now or dt.datetime.now(dt.UTC)
-    return format_timedelta(when - now, add_direction=True, threshold=1.0, locale=lang)
+    now = now or clock.now()
+    return format_timedelta(min(when - now, -_A_SECOND), add_direction=True, threshold=1.0, locale=lang)
 
 
 __all__ = [

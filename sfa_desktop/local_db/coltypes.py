@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Dialect, String, Text
 from sqlalchemy.types import TypeDecorator
 
+from sfa_desktop.domain import clock
+
 
 class DecimalText(TypeDecorator[Decimal]):
     """Decimal stored as its exact text ("12.50" stays "12.50"); floats are refused.
@@ -73,7 +75,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    """Now, on the clock corrected by the server's (sfa_desktop.domain.clock)."""
+    return clock.now()
 
 
 def _json_default(value: Any) -> Any:

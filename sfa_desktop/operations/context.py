@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sfa_desktop.domain import clock
 from sfa_desktop.domain.numbering import NumberBlock, NumberingError, format_document_number, next_number
 from sfa_desktop.local_db.models import Customer, NumberSequence, User
 from sfa_desktop.operations.errors import NotAllowedError, NotFoundError
@@ -23,7 +24,7 @@ class AgentProfile:
 
 def today() -> dt.date:
     """The agent's local date (what "today" means on the documents and for what is overdue)."""
-    return dt.date.today()
+    return clock.today()
 
 
 def current_agent(session: Session) -> AgentProfile:

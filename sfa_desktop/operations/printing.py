@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sfa_desktop.domain import clock
 from sfa_desktop.domain.discounts import DiscountError, parse_discount
 from sfa_desktop.domain.messages import N_, UserError, register
 from sfa_desktop.local_db.models import (
@@ -140,7 +140,7 @@ def build_print_document(session: Session, *, reference: str, language: str | No
     return PrintDocument(
         kind="quote" if is_quote else "order", number=document.number,
         revision=document.revision if is_quote else 0, status=document.status,
-        issue_date=document.created_at.astimezone().date() if document.created_at else dt.date.today(),
+        issue_date=document.created_at.astimezone().date() if document.created_at else clock.today(),
         valid_until=document.valid_until if is_quote else None,
         agent_name=(agent.full_name or agent.username) if agent else "",
         payment_terms=customer.payment_terms or "", customer_reference=document.customer_reference or "",

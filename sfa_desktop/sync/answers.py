@@ -33,11 +33,19 @@ def record_result(session: Session, command: protocol.Command, result: protocol.
     entity = spec.target_id(command.payload)
     touched = Changes.of(spec.stream, entity, outbox=True)
     conn = session.connection()
-    if result.status == protocol.REJECTED and result.code == SERVER_ERROR and row.attempts < SERVER_ERROR_TRIES:
-        # The server failed on this command (a bug there, not a refusal): try again at the next sync;
-        # after a few failures it is held with its reason and the commands that need it wait.
-        row.last_error = Message("outbox.server_error", {"tries": row.attempts}).to_wire()
-        return touched
+    if result.status == protocol.REJECTED and result.code == SERVER_ERROR:
+        # The server failed on this command (a bug there, not a refusal): an answer, so the server is
+        # up; it counts even when the command is alone. Tried again at the next sync; after a few
+        # failures it is held with its reason and the commands that need it wait. Only these answers
+        # count (outbox.server_failures), never the syncs an outage failed.
+        failures = outbox.server_failures(row.last_error) + 1
+        if failures < SERVER_ERROR_TRIES:
+            row.last_error = Message("outbox.server_error", {"tries": failures}).to_wire()
+            return touched
+        row.status = outbox.FAILED
+        row.last_error = Message("outbox.server_failed_held", {"tries": failures}).to_wire()
+        conflicts.open_for_rejection(session, command=command, result=result)
+        return touched | Changes(conflicts=True)
     if result.status == protocol.REJECTED:
         blocking = [d for d in command.depends_on
                     if outbox.status_of(session, d) in (outbox.FAILED, outbox.HELD)]

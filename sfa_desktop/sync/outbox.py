@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain.messages import N_, Message, register
@@ -33,6 +33,8 @@ register({
     "outbox.server_error": N_("The server could not process it ({tries} tries so far): it is sent again at "
                               "the next sync."),
     "outbox.settled": N_("Settled in the conflict inbox: {choice}."),
+    "outbox.server_failed_held": N_("The server failed on it {tries} times: it is held and not sent again "
+                                    "until you choose Send again (the office has been told)."),
 })
 
 
@@ -214,11 +216,31 @@ def status_of(session: Session, command_id: str) -> str | None:
 
 
 def mark_attempt(session: Session, ids: Sequence[str], error: Message | None) -> None:
-    """Count a send attempt (and its transport error) without changing the status."""
-    if ids:
-        session.execute(update(OutboxCommand).where(OutboxCommand.id.in_(ids))
-                        .values(attempts=OutboxCommand.attempts + 1,
-                                last_error=None if error is None else error.to_wire()))
+    """Count a send attempt (and its transport error) without changing the status.
+
+    A command the server already failed on keeps that reason, and its count of server failures
+    (`server_failures`): an outage between two of them is not one of them, and does not reset them.
+    """
+    if not ids:
+        return
+    wire = None if error is None else error.to_wire()
+    for start in range(0, len(ids), 500):
+        for row in session.scalars(select(OutboxCommand).where(OutboxCommand.id.in_(ids[start:start + 500]))):
+            row.attempts += 1
+            if not server_failures(row.last_error):
+                row.last_error = wire
+
+
+_SERVER_ERROR_CODE = "outbox.server_error"
+
+
+def server_failures(last_error: Any) -> int:
+    """How many answers in a row said the server failed on this command (kept in its reason)."""
+    message = Message.from_wire(last_error) if last_error is not None else None
+    if message is None or message.code != _SERVER_ERROR_CODE:
+        return 0
+    tries = message.params.get("tries")
+    return tries if isinstance(tries, int) else 0
 
 
 def purge_done(session: Session, *, older_than: dt.timedelta = dt.timedelta(days=30)) -> int:

@@ -7,6 +7,8 @@ Tokens live in memory; the refresh token is handed to a `TokenStore` (the encryp
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import gzip
 import json
 import logging
@@ -21,6 +23,7 @@ import requests
 from requests import exceptions as rex
 from urllib3 import exceptions as u3ex
 
+from sfa_desktop.domain import clock
 from sfa_desktop.domain.messages import Message
 from sfa_desktop.sync import protocol
 from sfa_desktop.sync.errors import (
@@ -330,6 +333,7 @@ class Transport:
                    data: bytes | None, headers: dict[str, str], auth: bool, login: bool) -> Any:
         url = f"{self.base_url}{protocol.API_PREFIX}{path}"
         started = time.monotonic()
+        sent_at = clock.system_now()
         try:
             with self.session.request(method, url, params=params, data=data,
                                       headers={**self._headers(auth), **headers},
@@ -346,6 +350,7 @@ class Transport:
             raise _TransportFault(f"{type(error).__name__}: {error}") from None
         log.debug("%s %s -> %s in %.3fs, %d bytes", method, path, status,
                   time.monotonic() - started, len(content))
+        _learn_server_clock(resp.headers.get("Date"), sent_at, clock.system_now())
         if 200 <= status < 300:
             return _parse_json(content) if content or status != 204 else None
         self._raise_for_status(status, content, resp.headers, login=login)
@@ -455,3 +460,18 @@ def decode_checksums(doc: Any) -> dict[str, StreamChecksum]:
             raise ProtocolViolationError(f"checksum of {stream} is not a sha256 hex digest")
         out[stream] = StreamChecksum(count, checksum.lower())
     return out
+
+
+def _learn_server_clock(date_header: str | None, sent_at: dt.datetime, answered_at: dt.datetime) -> None:
+    """The server's clock from its answer's Date header (whole seconds, truncated): the offset of
+    the system clock, applied to the times the client stamps (sfa_desktop.domain.clock)."""
+    if not date_header:
+        return
+    try:
+        server = email.utils.parsedate_to_datetime(date_header)
+    except (TypeError, ValueError):
+        return
+    if server.tzinfo is None:
+        return
+    middle = sent_at + (answered_at - sent_at) / 2
+    clock.set_server_offset(server + dt.timedelta(milliseconds=500) - middle)

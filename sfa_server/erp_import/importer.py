@@ -25,6 +25,10 @@ from sfa_server.models import STREAM_MODELS, User
 #: Columns whose row field has another name.
 _FIELD_OF_COLUMN = {"price_list_code": "price_list_id", "agent_code": "agent_id"}
 _ID_CHUNK = 900  # stays under SQLite's bound-parameter limit
+#: rows checked, compared with the database and written at a time
+_WRITE_CHUNK = 5000
+#: rows whose database copy is loaded and compared at a time (a copy is larger than the checked row)
+_COMPARE_CHUNK = 1000
 #: document contents held in memory at once while they are written
 _CONTENT_BATCH_BYTES = 64 * 1024 * 1024
 
@@ -32,21 +36,36 @@ _CONTENT_BATCH_BYTES = 64 * 1024 * 1024
 def check_file(kind: str, csv_file: CsvFile, refs: References, *, now: dt.datetime,
                report: FileReport) -> list[dict[str, Any]]:
     """Accepted rows of the file (in file order); rejections go to `report`. No database I/O; product
-    documents hash the files they name (in the CSV's folder)."""
+    documents hash the files they name (in the CSV's folder). The import streams `check_chunks`."""
+    return [row for chunk in check_chunks(kind, csv_file, refs, now=now, report=report) for row in chunk]
+
+
+def check_chunks(kind: str, csv_file: CsvFile, refs: References, *, now: dt.datetime,
+                 report: FileReport, size: int | None = None) -> Iterator[list[dict[str, Any]]]:
+    """The accepted rows by chunks of `size`, checked while the file is streamed.
+
+    One pass reads the header, counts the records and decides the decimal separator; the second
+    checks and yields. What is held across chunks is a small per-row cost: the key and line of every
+    record accepted so far (duplicates are found across the whole file) and the codes later records
+    may refer to (References), never the records or rows themselves.
+    """
+    size = size or _WRITE_CHUNK
     report.encoding, report.delimiter = csv_file.encoding, csv_file.delimiter
     mapping, missing, ignored = map_header(kind, csv_file.header)
     report.ignored_columns = ignored
     if missing:
         report.error = f"required column(s) missing: {', '.join(missing)}"
-        return []
+        return
     numeric = [mapping[c.name] for c in COLUMNS[kind] if c.type in NUMERIC and c.name in mapping]
-    separator = csv_file.decimal_separator(numeric)
+    report.rows_read, separator = csv_file.survey(numeric)
     report.decimal_separator = separator
-    report.rows_read = len(csv_file.records)
+    if not report.rows_read:
+        report.error = "the file has a header but no rows"
+        return
     seen: dict[str, int] = {}
     accepted: list[dict[str, Any]] = []
     folder = Path(csv_file.path).parent
-    for record in csv_file.records:
+    for record in csv_file.iter_records():
         try:
             values = parse_record(kind, record.cells, mapping, separator)
             key = natural_key(kind, values)
@@ -59,9 +78,11 @@ def check_file(kind: str, csv_file: CsvFile, refs: References, *, now: dt.dateti
         seen[key] = record.line
         register(kind, row, refs)
         accepted.append(row)
-    if not accepted and not report.rejected:
-        report.error = "the file has a header but no rows"
-    return accepted
+        if len(accepted) >= size:
+            yield accepted
+            accepted = []
+    if accepted:
+        yield accepted
 
 
 def _key_words(kind: str) -> str:
@@ -124,14 +145,12 @@ def write_rows(session: Session, kind: str, rows: list[dict[str, Any]], present_
 
     On a row that exists already, an optional column absent from the file is left as it is.
     write=False: only count (an import that will not be kept), with the same comparison.
-    Rows go by chunks: the server's copy of one chunk is held at a time, so a re-import of an
-    unchanged file holds no more memory than the first import (docs/benchmarks.md, "Import re-run").
+    Rows go by chunks of _COMPARE_CHUNK: the server's copy of one of them is held at a time, never
+    the whole file's (docs/benchmarks.md, "Import re-run").
     """
-    for start in range(0, len(rows), _WRITE_CHUNK):
-        _write_chunk(session, kind, rows[start:start + _WRITE_CHUNK], present_columns, report, write=write)
+    for start in range(0, len(rows), _COMPARE_CHUNK):
+        _write_chunk(session, kind, rows[start:start + _COMPARE_CHUNK], present_columns, report, write=write)
 
-
-_WRITE_CHUNK = 5000
 
 
 def _write_chunk(session: Session, kind: str, rows: list[dict[str, Any]], present_columns: Iterable[str],
@@ -204,32 +223,34 @@ def import_files(session: Session, files: Sequence[tuple[str, str | Path]], *, s
         report.files.append(file_report)
         try:
             csv_file = read_csv(path)
-        except CsvFileError as exc:
+            mapping, _, _ = map_header(kind, csv_file.header)
+            history_cut = _history_cut(session, now) if kind == "sales_history" else None
+            for rows in check_chunks(kind, csv_file, refs, now=now, report=file_report):
+                if history_cut is not None:
+                    rows = _within_history(rows, history_cut, file_report)
+                # Chunks go to the database while the file is read, inside the one transaction: a bad
+                # row found later makes `committed` False and the caller rolls all of it back. Once a
+                # row is rejected (without skip_bad_rows) the rest is only counted, the same way.
+                write = skip_bad_rows or not report.has_errors
+                write_rows(session, kind, rows, mapping, file_report, write=write)
+        except CsvFileError as exc:  # unreadable, or a line the csv module cannot read
             file_report.error = str(exc)
-            continue
-        rows = check_file(kind, csv_file, refs, now=now, report=file_report)
-        if kind == "sales_history":
-            rows = _within_history(session, rows, now, file_report)
-        mapping, _, _ = map_header(kind, csv_file.header)
-        if rows and (skip_bad_rows or not report.has_errors):
-            try:
-                write_rows(session, kind, rows, mapping, file_report)
-            except AttachmentChanged as exc:  # the caller rolls back: committed stays False
-                file_report.error = str(exc)
-        elif rows:  # an import that is not kept: the same counts, nothing written
-            write_rows(session, kind, rows, mapping, file_report, write=False)
+        except AttachmentChanged as exc:  # the caller rolls back: committed stays False
+            file_report.error = str(exc)
     report.committed = not dry_run and not any(f.error for f in report.files) and (
         skip_bad_rows or not report.has_errors)
     return report
 
 
-def _within_history(session: Session, rows: list[dict[str, Any]], now: dt.datetime,
-                    report: FileReport) -> list[dict[str, Any]]:
-    """Sales lines older than the history kept (sfa_server.sales_history) are skipped, not refused:
-    an ERP export of "the last 24 months" may reach a few days further back than the calendar months."""
+def _history_cut(session: Session, now: dt.datetime) -> dt.date:
     from sfa_server.sales_history import import_horizon
 
-    cut = import_horizon(session, now.date())
+    return import_horizon(session, now.date())
+
+
+def _within_history(rows: list[dict[str, Any]], cut: dt.date, report: FileReport) -> list[dict[str, Any]]:
+    """Sales lines older than the history kept (sfa_server.sales_history) are skipped, not refused:
+    an ERP export of "the last 24 months" may reach a few days further back than the calendar months."""
     kept = [r for r in rows if r["document_date"] >= cut]
     report.skipped += len(rows) - len(kept)
     if len(kept) < len(rows):

@@ -475,10 +475,17 @@ _BUILDERS = {"warehouses": _warehouse, "products": _product, "price_lists": _pri
 def register(kind: str, row: Mapping[str, Any], refs: References) -> None:
     """Make a row accepted in this import resolvable by the records (and files) after it."""
     if kind == "warehouses":
-        refs.warehouses[row["code"]] = row["id"]
+        _replace(refs.warehouses, row["code"], row["id"])
     elif kind == "products":
-        refs.products[row["sku"]] = row["id"]
+        _replace(refs.products, row["sku"], row["id"])
     elif kind == "price_lists":
         refs.price_lists[(row["code"], row["version"])] = row["id"]
     elif kind == "customers":
-        refs.customers[row["erp_code"]] = row["id"]
+        _replace(refs.customers, row["erp_code"], row["id"])
+
+
+def _replace(codes: dict[str, str], code: str, row_id: str) -> None:
+    """Set code -> id keeping the file's string as the key: on a re-import the code loaded from the
+    database is then freed, not held beside the same text the duplicate check keeps (one copy)."""
+    codes.pop(code, None)
+    codes[code] = row_id

@@ -8,6 +8,7 @@ Faults:
   hang         read the request and never answer (until the proxy is closed)
   slow         forward, then send the answer in small slices with pauses
   truncate     forward, then send only the first half of the answer and close
+  status_503   answer 503 without forwarding (a gateway whose server is down); status_502 likewise
 """
 
 from __future__ import annotations
@@ -108,6 +109,11 @@ class FaultProxy:
                     return
                 if fault == "hang":
                     self._closing.wait()
+                    return
+                if fault.startswith("status_"):
+                    code = fault.removeprefix("status_")
+                    client.sendall(f"HTTP/1.1 {code} Gateway\r\ncontent-type: text/plain\r\n"
+                                   f"content-length: 4\r\nconnection: close\r\n\r\ndown".encode())
                     return
                 if upstream is None:
                     upstream = socket.create_connection(self.upstream)

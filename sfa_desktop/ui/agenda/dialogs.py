@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from sfa_desktop import i18n
+from sfa_desktop.domain import clock
 from sfa_desktop.domain.agenda import MAX_DURATION_MINUTES, PLANNABLE_KINDS, ActivityKind, kind_label
 from sfa_desktop.i18n import _
 from sfa_desktop.operations import complete_activity, log_activity, plan_activity
@@ -130,7 +131,7 @@ class PlanDialog(OperationDialog):
 
 def next_slot(now: dt.datetime | None = None) -> dt.datetime:
     """The next working morning at 9:00 (a visit planned from a suggestion lands there)."""
-    now = (now or dt.datetime.now()).astimezone()
+    now = (now or clock.now()).astimezone()
     day = now.date() + dt.timedelta(days=1)
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
@@ -162,7 +163,7 @@ class OutcomeDialog(OperationDialog):
         self.outcome.setPlaceholderText(_("What came of it (required)"))
         self.outcome.setTabChangesFocus(True)
         self.outcome.setFixedHeight(80)
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         # the planned time when it has passed (the visit of this morning logged tonight), else now
         self.done_at = QDateTimeEdit(to_qt(item.done_at or min(item.occurred_at, now)))
         self.done_at.setObjectName("doneAtEdit")
@@ -179,7 +180,7 @@ class OutcomeDialog(OperationDialog):
         self.next_kind = _kind_combo(PLAN_KINDS, item.kind.value if item.kind in PLANNABLE_KINDS else "call")
         self.next_kind.setObjectName("nextKindCombo")
         self.next_kind.setAccessibleName(_("Next action's kind"))
-        base = dt.datetime.now().astimezone() + dt.timedelta(days=7)
+        base = clock.now().astimezone() + dt.timedelta(days=7)
         self.next_at = QDateTimeEdit(to_qt(item.next_action_at or base.replace(hour=9, minute=0, second=0)))
         self.next_at.setObjectName("nextAtEdit")
         self.next_at.setAccessibleName(_("Next action's date"))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from sfa_desktop import i18n
+from sfa_desktop.domain import clock
 from sfa_desktop.domain.lifecycle import DealStage
 from sfa_desktop.domain.money import MoneyError, parse_amount
 from sfa_desktop.i18n import _
@@ -53,7 +54,7 @@ class _OptionalDate(QWidget):
         super().__init__()
         self.known = QCheckBox(_("known"))
         self.known.setObjectName(name + "Known")
-        self.edit = QDateEdit(_qdate(day or dt.date.today() + dt.timedelta(days=30)))
+        self.edit = QDateEdit(_qdate(day or clock.today() + dt.timedelta(days=30)))
         self.edit.setObjectName(name)
         self.edit.setAccessibleName(accessible)
         self.edit.setCalendarPopup(True)
@@ -148,7 +149,7 @@ class MoveDialog(OperationDialog):
         self.form.addRow(_("&Reason"), self.reason)
         self.close_date: QDateEdit | None = None
         if stage is DealStage.RINVIO:
-            later = max(card.expected_close or dt.date.today(), dt.date.today()) + dt.timedelta(days=30)
+            later = max(card.expected_close or clock.today(), clock.today()) + dt.timedelta(days=30)
             self.close_date = QDateEdit(_qdate(later))
             self.close_date.setObjectName("postponeEdit")
             self.close_date.setAccessibleName(_("Postponed to"))

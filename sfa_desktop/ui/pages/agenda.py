@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from sfa_desktop import i18n
+from sfa_desktop.domain import clock
 from sfa_desktop.domain.agenda import ActivityKind, ActivityState
 from sfa_desktop.i18n import _
 from sfa_desktop.operations import plan_activity
@@ -62,7 +63,7 @@ class AgendaPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("agendaPage")
-        self.day = today or dt.date.today()
+        self.day = today or clock.today()
         self.week: AgendaWeek | None = None
         self._target: str | None = None
         self.dialog: PlanDialog | OutcomeDialog | None = None
@@ -197,7 +198,7 @@ class AgendaPage(QWidget):
         self.set_day(self.day + dt.timedelta(days=delta * (7 if self.view == "week" else 1)))
 
     def go_today(self) -> None:
-        self.set_day(dt.date.today())
+        self.set_day(clock.today())
 
     def set_day(self, day: dt.date) -> None:
         same_week = self.week is not None and any(d == day for d, _ in self.week.days)
@@ -213,7 +214,7 @@ class AgendaPage(QWidget):
 
     def reload(self) -> None:
         day = self.day
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         ReplicaOp(self, lambda agent: agent.read(lambda s: week_agenda(s, day=day, now=now))) \
             .success(self._arrived).failure(lambda e: self.message.show_text(i18n.error_text(e))).run(self.ctx.runner)
 
@@ -236,7 +237,7 @@ class AgendaPage(QWidget):
             text = i18n.tr("Week of {first:date} – {last:date}", first=first, last=last)
         else:
             text = day_title(self.day)
-        if self.day == dt.date.today():
+        if self.day == clock.today():
             text += " · " + _("today")
         self.title.setText(f"<b>{text}</b>")
         self.title.setAccessibleName(text)
@@ -251,7 +252,7 @@ class AgendaPage(QWidget):
             self.day_items.set_rows(items)
             self.empty.setVisible(not items)
         else:
-            self.week_view.show_week(self.week.days, self.day, dt.date.today())
+            self.week_view.show_week(self.week.days, self.day, clock.today())
         if self.panel.shown is not self.week:
             self.panel.show_week(self.week)
 
@@ -274,7 +275,7 @@ class AgendaPage(QWidget):
     def show_target(self, activity_id: str) -> None:
         """Show the day of this activity and select it (from search, a link, the 360 view)."""
         self._target = activity_id
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         ReplicaOp(self, lambda agent: agent.read(lambda s: activity_item(s, activity_id, now=now))) \
             .success(self._target_found).run(self.ctx.runner)
 
@@ -314,7 +315,7 @@ class AgendaPage(QWidget):
         self._target = changes.created
 
     def plan(self) -> None:
-        when = start_time(self.day) if self.day > dt.date.today() else next_slot()
+        when = start_time(self.day) if self.day > clock.today() else next_slot()
         self._open(PlanDialog(self.ctx, self, when=when))
 
     def move(self, item: AgendaItem | None) -> None:

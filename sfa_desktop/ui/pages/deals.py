@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from sfa_desktop import i18n
+from sfa_desktop.domain import clock
 from sfa_desktop.domain.lifecycle import DealStage
 from sfa_desktop.i18n import _
 from sfa_desktop.operations import move_deal
@@ -170,7 +171,7 @@ class DealsPage(QWidget):
         self.list_model.set_query(self._list_ids())
 
     def reload(self) -> None:
-        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=CLOSED_SHOWN_DAYS)
+        since = clock.now() - dt.timedelta(days=CLOSED_SHOWN_DAYS)
         ReplicaOp(self, lambda agent: agent.read(lambda s: deal_board(s, closed_since=since))) \
             .success(self._board_arrived) \
             .failure(lambda e: self.message.show_text(i18n.error_text(e))).run(self.ctx.runner)
@@ -198,7 +199,7 @@ class DealsPage(QWidget):
         self._read_detail(deal_id)
 
     def _read_detail(self, deal_id: str) -> None:
-        today = dt.date.today()
+        today = clock.today()
         ReplicaOp(self, lambda agent: agent.read(lambda s: deal_detail(s, deal_id, today=today))) \
             .success(self._detail_arrived).run(self.ctx.runner)
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sfa_desktop import i18n
+from sfa_desktop.domain import clock
 from sfa_desktop.i18n import _
 from sfa_desktop.operations.read.figures import Dashboard, dashboard
 from sfa_desktop.ui.background import ReplicaOp
@@ -167,7 +168,7 @@ class FiguresPage(QScrollArea):
 
     @property
     def today(self) -> dt.date:
-        return self._today or dt.date.today()
+        return self._today or clock.today()
 
     def reload(self) -> None:
         today, days = self.today, self.days.value()
