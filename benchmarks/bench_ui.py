@@ -162,10 +162,11 @@ def _spin(app, seconds: float) -> None:
         time.sleep(0.001)
 
 
-def cold_start_child(data_dir: str, started_at: float) -> None:
-    """In a fresh process: the app opened on an existing replica, unlocked, main window shown and drawn."""
-    from keyring.backends.fail import Keyring
+def cold_start_child(data_dir: str, mode: str, started_at: float) -> None:
+    """In a fresh process: the app opened on an existing replica, unlocked, main window shown and drawn.
 
+    mode "password": no keyring (the password dialog, Argon2id); "keyring": the OS keyring of this
+    session (a real Secret Service, see keyring_session), unlocked silently, as an agent's morning."""
     from sfa_desktop.local_db import keys
     from sfa_desktop.ui import app as shell_app
     from sfa_desktop.ui.preferences import Preferences
@@ -173,7 +174,15 @@ def cold_start_child(data_dir: str, started_at: float) -> None:
     app = shell_app.application(["bench_ui"])
     prefs = Preferences.load(Path(data_dir))
     shell_app.apply_language(app, "it")
-    session = shell_app.make_session(prefs, keystore=keys.KeyStore(backend=Keyring()), device_name="bench")
+    if mode == "password":
+        from keyring.backends.fail import Keyring
+
+        keystore = keys.KeyStore(backend=Keyring())
+    else:
+        keystore = keys.KeyStore()  # what the app picks by itself
+        if not keystore.secure:
+            raise SystemExit(f"no secure keyring in this session: {keystore.backend!r}")
+    session = shell_app.make_session(prefs, keystore=keystore, device_name="bench")
     shell = shell_app.Shell(prefs, session=session, log_dir=prefs.log_folder)
     ready: list[float] = []
     shell.ready.connect(lambda: ready.append(time.time()))
@@ -181,6 +190,8 @@ def cold_start_child(data_dir: str, started_at: float) -> None:
     until(lambda: shell.dialog is not None or bool(ready))
     asked = time.time()
     if not ready:
+        if mode != "password":
+            raise SystemExit("the keyring held the key, yet the password was asked")
         shell.dialog.password.setText(PASSWORD)
         shell.dialog.submit()
     until(lambda: bool(ready))
@@ -197,13 +208,49 @@ def cold_start_child(data_dir: str, started_at: float) -> None:
     cpu = used.ru_utime + used.ru_stime  # what the start costs this process, whatever the machine's load
     # the password's key derivation alone (Argon2id, 256 MiB: slow on purpose), timed again here
     kdf_started = time.perf_counter()
-    keys.load_key(prefs.replica_path, PASSWORD, store=session.keystore)
+    if mode == "password":
+        keys.load_key(prefs.replica_path, PASSWORD, store=session.keystore)
     kdf = time.perf_counter() - kdf_started
+    backend = type(session.keystore.backend)
     print(json.dumps({"to_usable_s": round(usable - started_at, 3), "cpu_s": round(cpu, 3),
+                      "keyring": f"{backend.__module__}.{backend.__name__}",
                       "to_password_prompt_s": round(asked - started_at, 3),
                       "unlock_s": round(unlocked - asked, 3), "kdf_s": round(kdf, 3),
                       "after_unlock_to_usable_s": round(usable - unlocked, 3), "rss_mb": round(rss, 1)}))
     shell.close()
+
+
+def keyring_setup_child(data_dir: str) -> None:
+    """Inside the keyring session: the replica's key (opened with the password) stored in the OS keyring,
+    as the app does at a first sign-in where a secure keyring exists."""
+    from keyring.backends.fail import Keyring
+
+    from sfa_desktop.local_db import keys
+    from sfa_desktop.ui.preferences import Preferences
+
+    path = Preferences.load(Path(data_dir)).replica_path
+    key = keys.load_key(path, PASSWORD, store=keys.KeyStore(backend=Keyring()))
+    store = keys.KeyStore()
+    if not (store.secure and store.put(path, key)):
+        raise SystemExit(f"the keyring did not take the key: {store.backend!r}")
+    print(json.dumps({"keyring": type(store.backend).__name__}))
+
+
+def keyring_session(home: Path, *args: str) -> list[str]:
+    """argv running this script inside a private D-Bus session with gnome-keyring's Secret Service
+    unlocked (as at a desktop login); the child's start time is taken just before it is exec'd, so the
+    session's own start-up (which a desktop does at login) is not counted."""
+    (home / "run").mkdir(parents=True, mode=0o700, exist_ok=True)
+    script = (f"printf %s {PASSWORD!r} | gnome-keyring-daemon --unlock --components=secrets >/dev/null && "
+              f"exec {sys.executable} {__file__} {' '.join(args)} $(date +%s.%N)")
+    return ["dbus-run-session", "--", "sh", "-c", script]
+
+
+def keyring_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_RUNTIME_DIR=str(home / "run"),
+               QT_QPA_PLATFORM="offscreen")
+    return env
 
 
 def reference_child(started_at: float) -> None:
@@ -222,16 +269,39 @@ def reference_child(started_at: float) -> None:
                       "cpu_s": round(used.ru_utime + used.ru_stime, 3)}))
 
 
-def spawn(*args: str) -> dict[str, float]:
-    started = time.time()
-    done = subprocess.run([sys.executable, __file__, *args, repr(started)], capture_output=True, text=True,
-                          check=True, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+def spawn(*args: str, keyring_home: Path | None = None) -> dict[str, float]:
+    if keyring_home is not None:
+        argv, env = keyring_session(keyring_home, *args), keyring_env(keyring_home)
+    else:
+        argv, env = [sys.executable, __file__, *args, repr(time.time())], {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-3000:])
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def compile_bytecode() -> None:
+    """The app's modules compiled to bytecode, as an installed app has them (pip compiles at install,
+    PyInstaller bundles .pyc); an editable checkout under PYTHONDONTWRITEBYTECODE=1 would otherwise
+    compile every module at every start."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "sfa_desktop")], check=True)
+
+
+def summary(starts: list[dict]) -> dict[str, object]:
+    out: dict[str, object] = {"to_usable_s_median": statistics.median(s["to_usable_s"] for s in starts),
+                              "runs_s": [s["to_usable_s"] for s in starts], "keyring": starts[0]["keyring"]}
+    for key in ("cpu_s", "to_password_prompt_s", "unlock_s", "kdf_s", "after_unlock_to_usable_s", "rss_mb"):
+        out[f"{key}_median"] = statistics.median(s[key] for s in starts)
+    out["to_usable_without_kdf_s_median"] = statistics.median(s["to_usable_s"] - s["kdf_s"] for s in starts)
+    return out
 
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--cold-child":
-        cold_start_child(sys.argv[2], float(sys.argv[3]))
+        cold_start_child(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "--keyring-setup":
+        keyring_setup_child(sys.argv[2])
         return 0
     if len(sys.argv) > 1 and sys.argv[1] == "--reference-child":
         reference_child(float(sys.argv[2]))
@@ -243,6 +313,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cold-only", action="store_true", help="only the cold starts, on the replica a "
                         "previous run left in --workdir")
+    parser.add_argument("--no-bytecode", action="store_true", help="do not compile the app's modules first "
+                        "(each start then compiles them, as an editable checkout without .pyc does)")
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="sfa-bench-ui-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -260,14 +332,21 @@ def main() -> int:
             results = first_sync_and_typing(data_dir, server.url)
         finally:
             server.stop()  # the cold starts are offline, as an agent's morning at a client's site
-    starts = [spawn("--cold-child", str(data_dir)) for _ in range(args.runs)]
+    if not args.no_bytecode:
+        compile_bytecode()
+    results["bytecode"] = "none (compiled at each start)" if args.no_bytecode else "compiled, as installed"
+    if shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"):
+        home = workdir / "keyring-home"
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir()
+        spawn("--keyring-setup", str(data_dir), keyring_home=home)
+        silent = [spawn("--cold-child", str(data_dir), "keyring", keyring_home=home) for _ in range(args.runs)]
+        results["cold_start_silent_keyring"] = summary(silent)
+    else:
+        results["cold_start_silent_keyring"] = "not measured: apt-get install gnome-keyring dbus"
+    starts = [spawn("--cold-child", str(data_dir), "password") for _ in range(args.runs)]
+    results["cold_start_password"] = summary(starts)
     refs = [spawn("--reference-child") for _ in range(args.runs)]
-    results["cold_start_to_usable_s_median"] = statistics.median(s["to_usable_s"] for s in starts)
-    results["cold_start_runs_s"] = [s["to_usable_s"] for s in starts]
-    for key in ("cpu_s", "to_password_prompt_s", "unlock_s", "kdf_s", "after_unlock_to_usable_s"):
-        results[f"{key}_median"] = statistics.median(s[key] for s in starts)
-    results["to_usable_without_kdf_s_median"] = statistics.median(s["to_usable_s"] - s["kdf_s"] for s in starts)
-    results["rss_after_start_mb_median"] = statistics.median(s["rss_mb"] for s in starts)
     results["reference_bare_qt_window_s_median"] = statistics.median(r["to_usable_s"] for r in refs)
     results["reference_rss_mb_median"] = statistics.median(r["rss_mb"] for r in refs)
     results["reference_cpu_s_median"] = statistics.median(r["cpu_s"] for r in refs)

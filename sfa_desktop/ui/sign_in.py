@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from sfa_desktop.i18n import _, error_text, tr
-from sfa_desktop.office.client import OfficeClient
-from sfa_desktop.office.rows import SignedIn
 from sfa_desktop.sync.errors import SyncCancelledError
 from sfa_desktop.sync.events import CancelToken
 from sfa_desktop.ui.background import NetworkOp, Runner
@@ -46,6 +44,10 @@ def sign_in_by_role(session, *, server_url: str, username: str, password: str):
         probe.close()
         raise
     if isinstance(answer, dict) and answer.get("role") in ("office", "admin"):
+        # imported here: the office client is not needed by an agent's start (a cold start's imports)
+        from sfa_desktop.office.client import OfficeClient
+        from sfa_desktop.office.rows import SignedIn
+
         client = OfficeClient(probe, SignedIn(answer["user_id"], answer["username"], answer["role"],
                                               answer["device_id"]))
         probe.reauthenticate = lambda: probe.login(username=username, password=password, device_id=device_id,
@@ -206,7 +208,7 @@ class FirstRunDialog(QDialog):
 
     def _signed_in(self, answer) -> None:
         self.password.clear()
-        if isinstance(answer, OfficeClient):
+        if not isinstance(answer, dict):  # an OfficeClient (sign_in_by_role): not an agent's answer
             self.hide()  # neither accepted nor rejected: the office window takes over
             self.office_signed_in.emit(answer)
             return
