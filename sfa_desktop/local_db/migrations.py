@@ -122,6 +122,19 @@ def _v6_signature(conn: Connection) -> None:
     _request_resync(conn, ["orders"])
 
 
+#: indexes no read of a screen uses (docs/benchmarks.md, issue 16: the replica's indexes, each with
+#: the screen that needs it): the warehouse's stock is read by product, a customer's price list by its
+#: id, the prospect reviews all at once; each cost a pass at the end of a first sync and disk space
+_V7_UNNEEDED_INDEXES = ("ix_stock_levels_warehouse_id", "ix_customers_price_list_id",
+                        "ix_prospect_reviews_customer_id")
+
+
+def _v7_unneeded_indexes(conn: Connection) -> None:
+    """v7: three indexes no screen reads through, dropped (nothing to pull again)."""
+    for index in _V7_UNNEEDED_INDEXES:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
+
+
 #: Step that brings a file from version n-1 to version n. v1 is the first released schema.
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_search,
@@ -130,6 +143,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     5: _v5_crm,
     # MERGE: renumber after the steps of other branches (it only adds orders.signature)
     6: _v6_signature,
+    7: _v7_unneeded_indexes,
 }
 LATEST_VERSION = max(STEPS)
 

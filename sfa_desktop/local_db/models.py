@@ -120,7 +120,7 @@ class StockLevel(Base):
     __table_args__ = (Index("ix_stock_levels_product_warehouse", "product_id", "warehouse_id"),)
     id: Mapped[str] = mapped_column(primary_key=True)
     product_id: Mapped[str]
-    warehouse_id: Mapped[str] = mapped_column(index=True)
+    warehouse_id: Mapped[str]
     on_hand: Mapped[Decimal]
     reserved: Mapped[Decimal]
     available: Mapped[Decimal]
@@ -162,7 +162,7 @@ class Customer(Base):
     segment: Mapped[str | None]
     status: Mapped[str]
     payment_terms: Mapped[str | None]
-    price_list_id: Mapped[str | None] = mapped_column(index=True)
+    price_list_id: Mapped[str | None]
     default_discount: Mapped[str | None]
     credit_limit: Mapped[Decimal]
     balance: Mapped[Decimal]
@@ -403,7 +403,7 @@ class ProspectReview(Base):
     __tablename__ = "prospect_reviews"
     id: Mapped[str] = mapped_column(primary_key=True)
     agent_id: Mapped[str]
-    customer_id: Mapped[str | None] = mapped_column(index=True)
+    customer_id: Mapped[str | None]
     name: Mapped[str]
     status: Mapped[str]
     note: Mapped[str | None]

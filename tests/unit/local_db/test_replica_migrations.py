@@ -52,7 +52,7 @@ def snapshot(path: Path) -> tuple[str, int]:
 def test_a_new_replica_starts_at_the_latest_version(db_path, key):
     open_replica(db_path, key).close()
     conn = raw(db_path, key)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 6
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 7
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     conn.close()
 
@@ -75,7 +75,7 @@ def test_a_v1_replica_is_upgraded_on_open_and_its_rows_become_searchable(db_path
 def test_a_replica_from_a_newer_app_is_refused_and_left_untouched(db_path, key):
     open_replica(db_path, key).close()
     conn = raw(db_path, key)
-    conn.execute("PRAGMA user_version = 7")
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     conn.close()
     os.utime(db_path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
     before = snapshot(db_path)
