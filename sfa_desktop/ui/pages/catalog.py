@@ -198,6 +198,8 @@ class CatalogPage(QWidget):
         self.count.setText(tr(ngettext("{n:number} product", "{n:number} products", count), n=count))
 
     def _loaded(self, count: int) -> None:
+        if self.model.canFetchMore():  # the whole list is read when the typing pauses
+            self.count.setText(tr("More than {n:number} products", n=count))
         self.clear_filters.setVisible(bool(self.query.text) or self.query.filtered)
         if count:
             self.list_area.show_table()
