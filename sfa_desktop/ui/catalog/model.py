@@ -100,6 +100,11 @@ class CatalogModel(IdTableModel):
         if not parent.isValid():
             self._read_rest()
 
+    @property
+    def generation(self) -> int:
+        """Grows with every new id list asked for (a key, a filter, a sort, a change)."""
+        return self._generation
+
     def is_fetched(self, row: int) -> bool:
         """Whether the row at `row` is there to draw (a benchmark's check; asks for nothing)."""
         row_id = self.id_at(row)
