@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QStackedWi
 
 #: Search as you type waits this long after the last key before it asks the replica.
 DEBOUNCE_MS = 150
+#: Rows measured (besides the ones shown) when a table's columns are fitted to their contents.
+RESIZE_PRECISION = 100
 
 
 class RecordTable(QTableView):
@@ -35,6 +37,9 @@ class RecordTable(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setHighlightSections(False)
+        # Fitting columns to their contents measures the rows shown and this many more, not a
+        # whole long history (the default is 1,000 rows, each cell formatted to be measured).
+        self.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         if sortable:
             # The header sorts through the model (the read function's sort) and, unlike

@@ -63,6 +63,21 @@ def test_a_long_result_shows_its_first_screen_then_grows_in_place(keep, ctx, qtb
     assert page.count.text().startswith(str(len(expected))[:1])
 
 
+def test_a_keystroke_s_results_come_with_their_rows_and_the_whole_list_when_scrolled_to(keep, ctx, qtbot):
+    page = _page(keep, ctx, qtbot)
+    with qtbot.wait_signal(page.model.loaded, timeout=5000):
+        page.filters.search.setFocus()
+        QTest.keyClick(page.filters.search, "c")
+    # the first paint draws the rows: they came with the ids, not in a second trip to the worker
+    assert all(page.model.is_fetched(r) for r in range(20))
+    assert page.model.data(page.model.index(0, 0)) == page.model.record(0).sku
+    assert page.model.canFetchMore() and page.count.text().startswith("Più di")
+    with qtbot.wait_signal(page.model.completed, timeout=5000):
+        page.model.fetchMore()  # what the view does at the end of the first ids
+    assert not page.model.canFetchMore()
+    assert page.model.ids == ctx.session.read(lambda s: product_ids(s, text="c"))
+
+
 @pytest.mark.parametrize("name", ["stock", "breaks", "documents"])
 def test_the_detail_s_tables_pass_the_model_tester(keep, ctx, qtbot, qtmodeltester, name):
     page = _page(keep, ctx, qtbot)

@@ -14,6 +14,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
 from sqlalchemy import create_engine, text
 
+from sfa_desktop import i18n
 from sfa_desktop.domain.signature import SignatureError, check_signature, path_data
 from sfa_desktop.operations.read.documents import order_detail, quote_detail
 from sfa_desktop.ui.documents import actions, mail
@@ -223,3 +224,72 @@ def test_signature_pad_takes_a_finger(qtbot) -> None:
     QTest.touchEvent(pad, device).release(0, QPoint(520, 90)).commit()
     data = pad.signature()
     assert check_signature(data) == data and len(pad.strokes) == 1 and len(pad.strokes[0]) > 5
+
+
+def _pen() -> object:
+    from PySide6.QtGui import QInputDevice, QPointingDevice
+
+    return QPointingDevice("test pen", 4711, QInputDevice.DeviceType.Stylus, QPointingDevice.PointerType.Pen,
+                           QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 2)
+
+
+def _pen_stroke(pad, pen, points) -> None:
+    """Press, moves and release of a pen, sent to the pad's window as the platform sends them (the
+    window finds the widget under the pen), in window coordinates."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QTabletEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = pad.window().windowHandle()
+    kinds = [QEvent.Type.TabletPress] + [QEvent.Type.TabletMove] * (len(points) - 2) + [QEvent.Type.TabletRelease]
+    for kind, (x, y) in zip(kinds, points, strict=True):
+        at = QPointF(pad.mapTo(pad.window(), QPointF(x, y)))
+        pressed = kind != QEvent.Type.TabletRelease
+        event = QTabletEvent(kind, pen, at, QPointF(pad.window().mapToGlobal(at)), 0.6 if pressed else 0.0,
+                             0.0, 0.0, 0.0, 0.0, 0.0, Qt.KeyboardModifier.NoModifier, Qt.MouseButton.LeftButton,
+                             Qt.MouseButton.LeftButton if pressed else Qt.MouseButton.NoButton)
+        QApplication.sendEvent(window, event)
+        assert event.isAccepted()
+
+
+def test_a_pen_signs_in_the_dialog_and_the_signature_is_saved_with_the_order(ctx, synced_agent, qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    page, editor = _editor_with_lines(ctx, qtbot, synced_agent, "order")
+    pen = _pen()
+    strokes = ([(30 + x * 6, 120 + (x % 9) * 5) for x in range(60)], [(80, 60), (200, 150), (320, 70), (420, 140)])
+    seen: dict[str, object] = {}
+
+    def sign_with_the_pen() -> None:
+        dialog = QApplication.activeModalWidget()
+        name = i18n._("Signature pad: the customer signs here")
+        pads = [w for w in dialog.findChildren(SignaturePad) if w.accessibleName() == name] \
+            if dialog is not None else []
+        if not pads or not pads[0].isVisible():
+            QTimer.singleShot(20, sign_with_the_pen)  # the dialog is not shown yet
+            return
+        pad = pads[0]
+        for stroke in strokes:
+            _pen_stroke(pad, pen, stroke)
+        seen["strokes"] = [list(s) for s in pad.strokes]
+        seen["size"] = (pad.width(), pad.height())
+        ok = next(b for b in dialog.findChild(QDialogButtonBox).buttons() if b.text() == "OK")
+        ok.click()
+
+    QTimer.singleShot(0, sign_with_the_pen)
+    page.actions.sign()  # the real dialog, modal, until the pen has signed and OK was pressed
+    captured = seen["strokes"]
+    assert len(captured) == 2 and [len(s) for s in captured] == [len(s) for s in strokes]
+    width, height = seen["size"]
+    from sfa_desktop.domain.signature import SIGNATURE_HEIGHT, SIGNATURE_WIDTH
+
+    first_x, first_y = captured[0][0]  # in the signature box's units, whatever the pad's size on screen
+    assert abs(first_x - strokes[0][0][0] * SIGNATURE_WIDTH / width) < 0.5
+    assert abs(first_y - strokes[0][0][1] * SIGNATURE_HEIGHT / height) < 0.5
+    assert editor.draft.signature == path_data(captured) and check_signature(editor.draft.signature)
+    page.actions.submit()
+    qtbot.waitUntil(lambda: editor.document is not None and editor.document.status == "submitted", timeout=10000)
+    stored = synced_agent.session.read(lambda s: s.execute(text("SELECT signature FROM orders WHERE id = :id"),
+                                                           {"id": editor.doc_id}).scalar())
+    assert stored == editor.draft.signature

@@ -5,6 +5,7 @@ price sold to that customer, and the documents, opened offline with the system's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -55,6 +56,9 @@ def break_lines(detail: ProductDetail) -> list[BreakLine]:
                                  applies))
     return out
 
+
+#: What a skipped read answers (None would mean "the product is not on this computer").
+_SKIPPED = object()
 
 BREAK_COLUMNS = (
     Column("list_code", N_("List")), Column("version", N_("Version"), "number"),
@@ -177,7 +181,10 @@ class ProductDetailView(QScrollArea):
 
     # ------------------------------------------------------------------ loading
 
-    def show_product(self, product_id: str | None, customer_id: str | None) -> None:
+    def show_product(self, product_id: str | None, customer_id: str | None,
+                     stale: Callable[[], bool] | None = None) -> None:
+        """Read and show this product's detail; `stale()` true when the worker reaches the read
+        (a newer search came meanwhile, which will ask for its own) skips it."""
         self.product_id, self.customer_id = product_id, customer_id
         self._generation += 1
         generation = self._generation
@@ -186,9 +193,15 @@ class ProductDetailView(QScrollArea):
             self.title.setText(_("Choose a product in the list to see its prices, stock and documents."))
             self._boxes(False)
             return
-        ReplicaOp(self, lambda agent: agent.read(lambda s: product_detail(s, product_id, customer_id=customer_id))) \
-            .success(lambda detail: self._arrived(generation, detail)) \
+        ReplicaOp(self, lambda agent: _SKIPPED if stale is not None and stale() else
+                  agent.read(lambda s: product_detail(s, product_id, customer_id=customer_id))) \
+            .success(lambda detail: self._skipped(generation) if detail is _SKIPPED else
+                     self._arrived(generation, detail)) \
             .failure(self._failed).run(self.ctx.runner)
+
+    def _skipped(self, generation: int) -> None:
+        if generation == self._generation:  # still showing the product before: asked again when chosen
+            self.product_id = self.detail.product.id if self.detail is not None else None
 
     def _failed(self, error: BaseException) -> None:
         self.problem.setText(error_text(error))

@@ -67,6 +67,7 @@ class Customer360View(QWidget):
         self.customer_id: str | None = None
         self.data: Customer360 | None = None
         self._areas: list[tuple[TableOrEmpty, str]] = []
+        self._sized: set[int] = set()  # the tabs whose columns fit what they show
         self._generation = 0
 
         self.back = _button(_("← Customers"), "customer_back", _("Back to the list (Esc)"))
@@ -109,6 +110,7 @@ class Customer360View(QWidget):
         self.tabs.addTab(self._documents_tab(), _("Quotes and orders"))
         self.tabs.addTab(self._history_tab(), _("History and last prices"))
         self.tabs.addTab(self._crm_tab(), _("Activities and deals"))
+        self.tabs.currentChanged.connect(self._size_tab)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -300,12 +302,24 @@ class Customer360View(QWidget):
         self.activities.set_rows(data.activities)
         self.deals.set_rows(data.deals)
         for area, empty in self._areas:
-            area.table.resizeColumnsToContents()
             if area.table.model().rowCount():
                 area.show_table()
             else:
                 area.show_empty(empty)
+        self._sized = set()
+        self._size_tab(self.tabs.currentIndex())
         self.loaded.emit(data)
+
+    def _size_tab(self, index: int) -> None:
+        """Fit the columns of a tab's tables to what they show, when the tab is first shown after a
+        read: measuring a long order history's cells costs more than the rest of the open."""
+        if index in self._sized:
+            return
+        self._sized.add(index)
+        page = self.tabs.widget(index)
+        for area, _empty in self._areas:
+            if page is not None and page.isAncestorOf(area):
+                area.table.resizeColumnsToContents()
 
     def _fill_master(self, data: Customer360) -> None:
         while self.master.rowCount():

@@ -81,8 +81,10 @@ class LinesModel(QAbstractTableModel):
             self._priced = {}
             self.endResetModel()
             return
+        changed = [row for row, (old, new) in enumerate(zip(self._lines, lines, strict=True)) if old != new]
         self._lines = lines
-        self._changed()
+        if changed:  # one line edited: one row repainted, not the order's 200
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(COLUMNS) - 1))
 
     def set_preview(self, priced: Sequence[LinePreview], problem_row: int | None) -> None:
         new = {p.line_no - 1: p for p in priced}

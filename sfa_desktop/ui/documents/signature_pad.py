@@ -40,8 +40,10 @@ class SignaturePad(QWidget):
 
     def _extend(self, point: QPointF) -> None:
         if self._drawing and self.strokes:
-            self.strokes[-1].append(self._box(point))
-            self.update()
+            box = self._box(point)
+            if self.strokes[-1][-1] != box:  # a release where the last move was adds nothing
+                self.strokes[-1].append(box)
+                self.update()
 
     def _end(self) -> None:
         if self._drawing:
@@ -56,7 +58,9 @@ class SignaturePad(QWidget):
         self._extend(event.position())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self._end()
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._extend(event.position())  # where the stroke ends: a quick flick moves on release
+            self._end()
 
     def tabletEvent(self, event: QTabletEvent) -> None:
         kind = event.type()
@@ -65,6 +69,7 @@ class SignaturePad(QWidget):
         elif kind == QEvent.Type.TabletMove:
             self._extend(event.position())
         elif kind == QEvent.Type.TabletRelease:
+            self._extend(event.position())  # the point where the pen lifted ends the stroke
             self._end()
         event.accept()
 

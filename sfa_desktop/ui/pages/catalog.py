@@ -112,7 +112,7 @@ class CatalogPage(QWidget):
         self._follow = debouncer(self, self._show_current, 80)
         # After a search the first row's detail waits for the typing to settle: a detail read on
         # the one replica worker must not delay the next keystroke's results.
-        self._settle = debouncer(self, self._show_current, SETTLE_MS)
+        self._settle = debouncer(self, self._show_searched, SETTLE_MS)
         self.filters.changed.connect(self._filter)
         self.chooser.chosen.connect(self._customer_chosen)
         self.model.loaded.connect(self._loaded)
@@ -198,6 +198,8 @@ class CatalogPage(QWidget):
         self.count.setText(tr(ngettext("{n:number} product", "{n:number} products", count), n=count))
 
     def _loaded(self, count: int) -> None:
+        if self.model.canFetchMore():  # the whole list is read when the typing pauses
+            self.count.setText(tr("More than {n:number} products", n=count))
         self.clear_filters.setVisible(bool(self.query.text) or self.query.filtered)
         if count:
             self.list_area.show_table()
@@ -213,11 +215,17 @@ class CatalogPage(QWidget):
         else:
             self.list_area.show_empty(_("The catalog is not on this computer yet: sync (F5) to receive it."))
 
-    def _show_current(self) -> None:
+    def _show_current(self, stale: Any = None) -> None:
         row = self.table.current_row()
         product_id = self.model.id_at(row) if row is not None else None
         if product_id and product_id != self.detail.product_id:
-            self.detail.show_product(product_id, self.customer_id)
+            self.detail.show_product(product_id, self.customer_id, stale)
+
+    def _show_searched(self) -> None:
+        # The first row's detail after a search: skipped on the worker when a newer key has come,
+        # so that key's results never wait behind it (its own search shows its own first row).
+        searched = self.model.generation
+        self._show_current(lambda: self.model.generation != searched)
 
     def _changed(self, changes: Changes) -> None:
         self.model.on_changes(changes)
