@@ -84,6 +84,10 @@ def get_principal(request: Request, sessions: Sessions) -> Principal:
             401, f"The access token is not valid ({exc}): refresh it or sign in again.", "invalid_token"
         ) from exc
     with sessions.begin() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # one read needs no transaction: no BEGIN and COMMIT round trips around it (the rare
+            # last-seen update below is then a statement of its own, committed at once)
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         # one statement, not two ORM loads: under load every round trip to the database counts
         row = session.execute(_PRINCIPAL_SQL, {"device_id": claims.device_id, "user_id": claims.user_id}).first()
         if row is None:
