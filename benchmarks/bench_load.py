@@ -323,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
             list(pool.map(lambda a: cycles(a, base, stats, count=args.cycles, products=products,
                                            deadline=deadline), agents))
             cycle_wall = time.perf_counter() - t0
+            load_after = os.getloadavg()
         stop_server(proc)
         proc = None
         lat = stats.latency
@@ -332,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
               f"~{statistics.mean(stats.rows_pulled[:len(lat['bootstrap'])] or [0]):.0f} rows each")
         rate = len(lat["cycle"]) / cycle_wall
         print(f"sync cycles: {len(lat['cycle'])} in {cycle_wall:.1f} s = {rate:.1f} syncs/s; "
-              f"skipped {sum(stats.skipped_cycles)}")
+              f"skipped {sum(stats.skipped_cycles)}; load average after the cycles "
+              f"{' / '.join(f'{x:.2f}' for x in load_after)} (1/5/15 min; this client runs on the same cores)")
         for kind in ("login", "first_page", "bootstrap", "cycle", "pull", "push"):
             print(f"  {kind:10s} {_ms(lat[kind])}")
         print(f"push answers: {dict(stats.statuses)}")

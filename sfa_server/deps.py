@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_desktop.sync.protocol import safe_text
@@ -83,9 +84,13 @@ def get_principal(request: Request, sessions: Sessions) -> Principal:
             401, f"The access token is not valid ({exc}): refresh it or sign in again.", "invalid_token"
         ) from exc
     with sessions.begin() as session:
-        row = session.get(Device, claims.device_id)
-        user = session.get(User, claims.user_id)
-        if row is None or user is None or row.user_id != user.id:
+        if session.get_bind().dialect.name == "postgresql":
+            # one read needs no transaction: no BEGIN and COMMIT round trips around it (the rare
+            # last-seen update below is then a statement of its own, committed at once)
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        # one statement, not two ORM loads: under load every round trip to the database counts
+        row = session.execute(_PRINCIPAL_SQL, {"device_id": claims.device_id, "user_id": claims.user_id}).first()
+        if row is None:
             raise ApiError(401, "Unknown device or user: sign in again.", "invalid_token")
         if row.revoked_at is not None:
             raise ApiError(
@@ -93,9 +98,9 @@ def get_principal(request: Request, sessions: Sessions) -> Principal:
                 "This device was revoked by an administrator: its local data must be wiped.",
                 "device_revoked",
             )
-        if not user.active:
+        if not row.active:
             raise ApiError(401, "This account is disabled.", "user_disabled")
-        if tokens_revoked(row, claims.issued_ms):
+        if revoked_since(row.tokens_revoked_at, claims.issued_ms):
             raise ApiError(401, "This session was closed (signed out, or its refresh token was used twice): "
                            "sign in again.", "invalid_token")
         now = dt.datetime.now(dt.UTC)
@@ -103,25 +108,41 @@ def get_principal(request: Request, sessions: Sessions) -> Principal:
         if last is not None and last.tzinfo is None:
             last = last.replace(tzinfo=dt.UTC)
         if last is None or (now - last).total_seconds() > 60:
-            row.last_seen_at = now
+            session.execute(update(Device.__table__).where(_D.id == row.id).values(last_seen_at=now))
         return Principal(
-            user.id,
-            user.username,
-            user.role,
-            user.agent_code,
+            row.user_id,
+            row.username,
+            row.role,
+            row.agent_code,
             row.id,
-            user.max_line_discount,
-            user.max_avg_discount,
+            row.max_line_discount,
+            row.max_avg_discount,
             (row.number_block_start, row.number_block_end),
         )
+
+
+_D, _U = Device.__table__.c, User.__table__.c
+#: The caller's device and user in one read (no row: unknown device, unknown user, or not theirs).
+_PRINCIPAL_SQL = (
+    select(_D.id, _D.user_id, _D.revoked_at, _D.tokens_revoked_at, _D.last_seen_at, _D.number_block_start,
+           _D.number_block_end, _U.username, _U.role, _U.agent_code, _U.max_line_discount, _U.max_avg_discount,
+           _U.active)
+    .join_from(Device.__table__, User.__table__, _U.id == _D.user_id)
+    .where(_D.id == bindparam("device_id"), _U.id == bindparam("user_id"))
+)
 
 
 def tokens_revoked(device: Device, issued_ms: int) -> bool:
     """Whether an access token issued at `issued_ms` predates the device's last revocation.
 
     The device row is read for every request anyway (revoked device, last seen), so refusing the
-    tokens of a closed session costs no query: one column compared."""
-    revoked = device.tokens_revoked_at
+    tokens of a closed session costs no query: one column compared (get_principal reads it in the
+    same statement as the user)."""
+    return revoked_since(device.tokens_revoked_at, issued_ms)
+
+
+def revoked_since(revoked: dt.datetime | None, issued_ms: int) -> bool:
+    """Whether a token issued at `issued_ms` is at or before the revocation time `revoked`."""
     if revoked is None:
         return False
     if revoked.tzinfo is None:
