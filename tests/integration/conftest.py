@@ -220,13 +220,19 @@ class Agent:
         self.session.close()
 
 
+SIGN_IN_TIMEOUT = (5.0, 30.0)
+
+
 def make_agent(base: Path, url: str, username: str, *, password: str | None = None,
                timeout: tuple[float, float] = (2.0, 5.0), max_retries: int = 3) -> Agent:
-    """The agent's computer as the app builds it: first sign-in on a new folder, else unlock."""
+    """The agent's computer as the app builds it: first sign-in on a new folder, else unlock.
+
+    The sign-in itself runs with the app's own patient timeouts (the server hashes the password, slow
+    on a loaded machine); the test's tight `timeout` and `max_retries` apply from the first sync on."""
     base.mkdir(parents=True, exist_ok=True)
     password = password or f"demo-{username}"
-    factory = functools.partial(Transport, timeout=timeout, max_retries=max_retries, backoff_base=0.05,
-                                backoff_cap=0.3)
+    factory = functools.partial(Transport, timeout=SIGN_IN_TIMEOUT, max_retries=max_retries,
+                                backoff_base=0.05, backoff_cap=0.3)
     session = AgentSession(base / f"{username}.db", server_url=url, keystore=NO_KEYRING, transport_factory=factory,
                            device_name=f"test pc of {username}")
     if session.state is SessionState.NEW:
@@ -235,6 +241,8 @@ def make_agent(base: Path, url: str, username: str, *, password: str | None = No
         session.unlock(password)
         if not session.transport.signed_in:  # type: ignore[union-attr]
             session.sign_in_again(password)
+    if session.transport is not None:
+        session.transport.timeout = timeout
     return Agent(username, session)
 
 
