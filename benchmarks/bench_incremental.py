@@ -122,7 +122,8 @@ def commit_cost(replica, *, runs: int) -> dict[str, float]:
     return {"commit_full_ms": med(full), "commit_pull_session_ms": med(pull)}
 
 
-def incremental(database_url: str, runs: int, workdir: Path, user: str) -> dict[str, object]:
+def incremental(database_url: str, runs: int, workdir: Path, user: str, *, no_fsync_first: bool = False
+                ) -> dict[str, object]:
     from sqlalchemy import select
 
     from sfa_server.feed import pull_page
@@ -149,7 +150,8 @@ def incremental(database_url: str, runs: int, workdir: Path, user: str) -> dict[
         from sfa_desktop.local_db.engine import Replica
 
         pull_session = Replica.pull_session
-        for mode, kind in (("fsync", "figures"), ("fsync", "text"), ("no-fsync", "figures"), ("no-fsync", "text")):
+        cases = [("fsync", "figures"), ("fsync", "text"), ("no-fsync", "figures"), ("no-fsync", "text")]
+        for mode, kind in (cases[2:] + cases[:2] if no_fsync_first else cases):
             # "fsync": pull pages committed with synchronous FULL, as before (the reference)
             Replica.pull_session = pull_session if mode == "no-fsync" else (  # type: ignore[method-assign]
                 lambda self: self.session(write=True))
@@ -253,6 +255,7 @@ def main() -> int:
     parser.add_argument("--database-url", required=True, help="a COPY of a loaded server database")
     parser.add_argument("--user", default="ag01")
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--no-fsync-first", action="store_true", help="run the no-fsync cases first (order check)")
     parser.add_argument("--part", choices=("incremental", "snapshot", "both"), default="both")
     args = parser.parse_args()
     results: dict[str, object] = {"load_before": os.getloadavg()}
@@ -260,7 +263,8 @@ def main() -> int:
     if args.part in ("snapshot", "both"):
         results["snapshot_pages"] = snapshot_pages(args.database_url, args.user)
     if args.part in ("incremental", "both"):
-        results["incremental"] = incremental(args.database_url, args.runs, workdir, args.user)
+        results["incremental"] = incremental(args.database_url, args.runs, workdir, args.user,
+                                             no_fsync_first=args.no_fsync_first)
     results["load_after"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     return 0
