@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -260,11 +261,14 @@ def main() -> int:
     args = parser.parse_args()
     results: dict[str, object] = {"load_before": os.getloadavg()}
     workdir = Path(tempfile.mkdtemp(prefix="sfa-bench-inc-"))
-    if args.part in ("snapshot", "both"):
-        results["snapshot_pages"] = snapshot_pages(args.database_url, args.user)
-    if args.part in ("incremental", "both"):
-        results["incremental"] = incremental(args.database_url, args.runs, workdir, args.user,
-                                             no_fsync_first=args.no_fsync_first)
+    try:
+        if args.part in ("snapshot", "both"):
+            results["snapshot_pages"] = snapshot_pages(args.database_url, args.user)
+        if args.part in ("incremental", "both"):
+            results["incremental"] = incremental(args.database_url, args.runs, workdir, args.user,
+                                                 no_fsync_first=args.no_fsync_first)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # the replica: ~260 MB
     results["load_after"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     return 0
