@@ -181,9 +181,13 @@ class Replica:
         Damage found while reading pages is raised as ReplicaCorruptError.
         """
         factory = self._write if write else self._read
+        with self._errors_mapped(), factory() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _errors_mapped(self) -> Iterator[None]:
         try:
-            with factory() as session, session.begin():
-                yield session
+            yield
         except exc.DBAPIError as error:
             if _is_damage(error):
                 raise ReplicaCorruptError(corrupt_message(self.path, str(error.orig)),
@@ -194,6 +198,27 @@ class Replica:
             if code is not None and code & 0xFF == _SQLITE_IOERR:
                 raise ReplicaIOError(f"Disk error on {self.path}: {error.orig}", path=self.path) from error
             raise
+
+    @contextmanager
+    def pull_session(self) -> Iterator[Session]:
+        """A write transaction for one pulled page with its cursor, committed without an fsync.
+
+        `synchronous = NORMAL` on this connection for this transaction only: in WAL mode the commit
+        is atomic and the file stays consistent after a crash or a power cut; what a power cut may
+        lose is the last pages committed this way, and with them their cursor (the page and its
+        cursor are one transaction), so the next sync pulls them again. Nothing the agent wrote
+        goes through here: the agent's edits, the outbox and the push's answers keep FULL, and
+        their fsync makes every earlier page durable too (the WAL is one ordered log).
+        """
+        with self.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            raw.execute("PRAGMA synchronous = NORMAL")
+            try:
+                with self._errors_mapped(), Session(bind=conn.execution_options(sfa_write=True),
+                                                    expire_on_commit=False) as session, session.begin():
+                    yield session
+            finally:
+                raw.execute("PRAGMA synchronous = FULL")
 
     @contextmanager
     def bulk_session(self) -> Iterator[Session]:

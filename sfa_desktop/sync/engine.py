@@ -297,7 +297,9 @@ class SyncEngine:
                 if page.has_more:
                     ahead = prefetch.submit(self.transport.pull, cursor=page.cursor, limit=self.page_size)
                 try:
-                    with self.replica.session(write=True) as session:
+                    # committed without an fsync: a page lost to a power cut is lost with its cursor
+                    # and pulled again (Replica.pull_session)
+                    with self.replica.pull_session() as session:
                         conn = session.connection()
                         outcome = apply.apply_page(conn, page)
                         report.decisions.extend(outcome.decisions)

@@ -183,6 +183,28 @@ def test_a_failed_session_rolls_back_everything(replica):
         assert s.scalar(select(func.count()).select_from(Customer)) == 0
 
 
+def test_a_pull_session_commits_without_fsync_and_leaves_every_other_write_full(replica):
+    def synchronous(session) -> int:
+        return session.connection().exec_driver_sql("PRAGMA synchronous").scalar()
+
+    with replica.pull_session() as s:
+        assert synchronous(s) == 1  # NORMAL: a pulled page and its cursor, re-fetched if lost
+        s.add(Customer(**customer_row(1)))
+    with pytest.raises(RuntimeError), replica.pull_session() as s:
+        s.add(Customer(**customer_row(2)))
+        s.flush()
+        raise RuntimeError("the sync was cancelled")
+    # the pool's connections are all back to FULL: the agent's writes and the outbox keep it
+    sessions = [replica._read() for _ in range(6)]
+    try:
+        assert {synchronous(s) for s in sessions} == {2}
+    finally:
+        for s in sessions:
+            s.close()
+    with replica.session() as s:
+        assert s.scalars(select(Customer.id)).all() == [customer_row(1)["id"]]
+
+
 def test_two_threads_write_without_losing_rows(replica):
     errors: list[BaseException] = []
 
