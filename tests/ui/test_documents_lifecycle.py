@@ -85,6 +85,26 @@ def test_quote_converted_to_order_and_a_refusal_shown_in_place(ctx, synced_agent
     assert order.order.status == "submitted" and order.order.unsent
 
 
+def test_a_refusal_outlives_a_pricing_asked_before_it_and_goes_with_the_next_change(ctx, synced_agent,
+                                                                                   qtbot) -> None:
+    """The race CI once hit: an action refused while an older pricing is on its way; the pricing must
+    not wipe the refusal, and the agent's next change (priced after it) clears it."""
+    page, editor = _editor_with_lines(ctx, qtbot, synced_agent, "quote")
+    asked_before = editor._preview_generation
+    editor._preview()  # a pricing on its way...
+    qtbot.waitUntil(lambda: editor._preview_generation > asked_before, timeout=10000)
+    page.actions.send()
+    qtbot.waitUntil(lambda: editor.document is not None and editor.document.status == "sent", timeout=10000)
+    pending = editor._preview_generation  # the latest pricing asked before the refusal
+    page.actions.send()  # ...and the refusal: a sent quote cannot be sent again
+    qtbot.waitUntil(lambda: editor.checks.problem.isVisible(), timeout=10000)
+    refusal = editor.checks.problem.text()
+    editor._preview_arrived(pending, editor.preview)  # that pricing arrives after the refusal
+    assert editor.checks.problem.isVisible() and editor.checks.problem.text() == refusal
+    editor._preview()  # a change priced after the refusal
+    qtbot.waitUntil(lambda: not editor.checks.problem.isVisible(), timeout=10000)
+
+
 def test_signed_order_submitted_synced_stored_and_printed(ctx, synced_agent, server, qtbot, monkeypatch,
                                                           tmp_path) -> None:
     page, editor = _editor_with_lines(ctx, qtbot, synced_agent, "order")

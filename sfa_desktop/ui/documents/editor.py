@@ -95,6 +95,8 @@ class DocumentEditor(QWidget):
         self._unsaved = False
         self._saving = False
         self._preview_generation = 0
+        #: the pricing generation when the core last refused something (its message outlives older pricings)
+        self._refusal_at = -1
         self.undo_stack = QUndoStack(self)
         self._build()
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
@@ -453,7 +455,10 @@ class DocumentEditor(QWidget):
             self.lines_model.set_preview(preview.lines, problem_row)
         else:
             self.lines_model.set_preview((), problem_row)
-        self.checks.show_problem(i18n.render(preview.problem) if preview.problem else None)
+        if preview.problem is not None:
+            self.checks.show_problem(i18n.render(preview.problem))
+        elif self._refusal_at < generation:  # a refusal that came after this pricing was asked stays
+            self.checks.show_problem(None)
         self.totals.show_preview(preview)
         self.checks.show_preview(preview)
         self.previewed.emit(preview)
@@ -536,6 +541,9 @@ class DocumentEditor(QWidget):
         self.save_state.setText(("⚠ " if problem and text else "") + text)
 
     def _show_error(self, error: BaseException) -> None:
+        """What the core refused (an action, a read): shown until the next change is priced, so a pricing
+        asked before the refusal and arriving after it does not wipe it."""
+        self._refusal_at = self._preview_generation
         self.checks.show_problem(i18n.error_text(error))
 
     @property
