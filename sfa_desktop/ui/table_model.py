@@ -238,13 +238,17 @@ class IdTableModel(QAbstractTableModel):
             return  # a newer filter was asked for while this one was read
         self._loading = False
         self.beginResetModel()
+        self._replace_ids(ids)
+        self.endResetModel()
+        self.loaded.emit(len(self._ids))
+
+    def _replace_ids(self, ids: list[str]) -> None:
+        """The new id list, keeping the rows already read that are still in it (inside a reset)."""
         self._ids = list(ids)
         self._position = {row_id: i for i, row_id in enumerate(self._ids)}
         keep = self._position.keys()
         self._cache = {k: v for k, v in self._cache.items() if k in keep}
         self._asked &= set(self._cache)
-        self.endResetModel()
-        self.loaded.emit(len(self._ids))
 
     def _failed(self, error: BaseException) -> None:
         self._loading = False

@@ -152,15 +152,11 @@ class CatalogModel(IdTableModel):
         self._loading = not complete
         self._complete = complete
         self.beginResetModel()
-        self._ids = list(ids)
-        self._position = {row_id: i for i, row_id in enumerate(self._ids)}
-        keep = self._position.keys()
-        self._cache = {k: v for k, v in self._cache.items() if k in keep}
-        self._texts = {k: v for k, v in self._texts.items() if k in keep}
+        self._replace_ids(ids)
+        self._texts = {k: v for k, v in self._texts.items() if k in self._position}
         for record in rows:  # the first paint draws them: no second trip to the worker
             self._cache[record.id] = record
         self._texts.update(texts)
-        self._asked &= set(self._cache)
         self.endResetModel()
         self.loaded.emit(len(self._ids))
         if complete:
