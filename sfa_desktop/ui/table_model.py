@@ -260,10 +260,16 @@ class IdTableModel(QAbstractTableModel):
         if not wanted:
             return
         self._asked.update(wanted)
-        fn, generation = self._rows_fn, self._generation
-        ReplicaOp(self, lambda agent: agent.read(lambda s: fn(s, wanted))) \
-            .success(lambda rows: self._rows_arrived(generation, wanted, rows)) \
+        generation = self._generation
+        ReplicaOp(self, self._rows_reader(wanted)) \
+            .success(lambda got: self._rows_arrived(generation, wanted, *got)) \
             .failure(lambda error: self._rows_failed(wanted, error)).run(self.runner)
+
+    def _rows_reader(self, wanted: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+        """What the replica worker runs for the rows `wanted`: the arguments of `_rows_arrived` after
+        its generation and ids (a subclass adds what it prepares on the worker)."""
+        fn = self._rows_fn
+        return lambda agent: (agent.read(lambda s: fn(s, wanted)),)
 
     def _rows_arrived(self, generation: int, wanted: list[str], rows: list[Any]) -> None:
         for record in rows:

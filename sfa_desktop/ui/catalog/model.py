@@ -18,7 +18,7 @@ are made again when the row is read again (a change, another customer, another l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -194,20 +194,15 @@ class CatalogModel(IdTableModel):
             self.endInsertRows()
         self.completed.emit(len(ids))
 
-    def _fetch_around(self, row: int) -> None:
-        start = max(0, row - self._batch // 4)
-        wanted = [i for i in self._ids[start:start + self._batch] if i not in self._cache and i not in self._asked]
-        if not wanted:
-            return
-        self._asked.update(wanted)
-        fn, generation, columns = self._rows_fn, self._generation, self.columns
+    def _rows_reader(self, wanted: list[str]) -> Callable[[Any], tuple[list[Any], Texts]]:
+        """The rows and their cells' texts, both made on the worker."""
+        fn, columns = self._rows_fn, self.columns
 
         def read(agent: Any) -> tuple[list[Any], Texts]:
             rows = agent.read(lambda s: fn(s, wanted))
             return rows, row_texts(columns, rows)
 
-        ReplicaOp(self, read).success(lambda got: self._rows_arrived(generation, wanted, *got)) \
-            .failure(lambda error: self._rows_failed(wanted, error)).run(self.runner)
+        return read
 
     def _rows_arrived(self, generation: int, wanted: list[str], rows: list[Any],
                       texts: Texts | None = None) -> None:
