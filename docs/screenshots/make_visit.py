@@ -106,7 +106,9 @@ def catalog_shots(app: QApplication, ctx, lang: str) -> None:
     page.chooser.choose(customer)
     page.filters.search.setFocus()
     QTest.keyClicks(page.filters.search, "cavo 2,5 mm²")
-    settle(app, lambda: not page.filters._typing.isActive() and rows_ready(page) and page.detail.detail is not None)
+    # the detail beside is the first result's (it follows the search once the typing settles)
+    settle(app, lambda: not page.filters._typing.isActive() and rows_ready(page) and page.detail.detail is not None
+           and page.detail.detail.product.id == page.model.id_at(0))
     save(page, lang, "catalog-search")
     product = ctx.session.read(lambda s: s.query(ProductDocument.product_id).filter(
         ProductDocument.kind == "tech_sheet").limit(1).scalar())
