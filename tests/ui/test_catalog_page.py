@@ -196,6 +196,22 @@ def test_stock_per_warehouse_with_its_age(keep, ctx, qtbot):
     assert "Disponibile" in page.detail.stock_total.text()
 
 
+def test_the_detail_s_tables_fit_its_width_without_a_sideways_scrollbar(keep, ctx, qtbot):
+    page = _page(keep, ctx, qtbot)
+    page.resize(1280, 800)
+    stocked = ctx.session.read(lambda s: product_ids(s, in_stock=True))[0]
+    with qtbot.wait_signal(page.detail.loaded, timeout=5000):
+        page.show_target(stocked)
+    for table in (page.detail.stock_table, page.detail.document_table, page.detail.break_table):
+        qtbot.wait_until(lambda t=table: t.horizontalHeader().length() > 0)
+        header = table.horizontalHeader()
+        assert header.length() <= table.viewport().width() + 1, table.objectName()
+        assert not table.horizontalScrollBar().isVisible(), table.objectName()
+    # a warehouse name cut to fit is whole in its tooltip
+    stock = page.detail.stock
+    assert stock.data(stock.index(0, 0), Qt.ItemDataRole.ToolTipRole) == stock.data(stock.index(0, 0))
+
+
 def test_a_document_opens_with_the_system_viewer_from_a_private_copy(keep, ctx, qtbot, monkeypatch):
     opened: list[QUrl] = []
     monkeypatch.setattr(documents.QDesktopServices, "openUrl", lambda url: opened.append(url) or True)

@@ -11,7 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sfa_desktop.i18n import N_, _, error_text, render, tr
 from sfa_desktop.local_db.coltypes import utc_now
@@ -68,12 +77,13 @@ BREAK_COLUMNS = (
            tooltip=lambda r: _("The price a line for this customer gets") if r.applies else None),
 )
 STOCK_COLUMNS = (
-    Column("warehouse_name", N_("Warehouse"), display=lambda r: r.warehouse_name or r.warehouse_code or ""),
+    Column("warehouse_name", N_("Warehouse"), display=lambda r: r.warehouse_name or r.warehouse_code or "",
+           tooltip=lambda r: r.warehouse_name or r.warehouse_code or None),
     Column("available", N_("Available"), "qty"), Column("reserved", N_("Reserved"), "qty"),
     Column("on_hand", N_("On hand"), "qty"), Column("incoming", N_("Incoming"), "qty"),
     Column("incoming_date", N_("Expected"), "date"),
     # how old the figure is: from its age, never "in 5 minutes" when the ERP's clock runs ahead
-    Column("as_of", N_("Figure of"), "ago", display=lambda r: format_cell(utc_now() - r.age, "ago"),
+    Column("as_of", N_("Updated"), "ago", display=lambda r: format_cell(utc_now() - r.age, "ago"),
            tooltip=lambda r: format_cell(r.as_of, "datetime")),
 )
 DOCUMENT_COLUMNS = (
@@ -89,7 +99,18 @@ def fit_height(table: RecordTable, most: int = 6) -> None:
     """As tall as its rows (one to `most`), so the three tables fit one above the other."""
     rows = min(max(table.model().rowCount(), 1), most)
     height = table.horizontalHeader().height() + rows * table.verticalHeader().defaultSectionSize()
-    table.setFixedHeight(height + 2 * table.frameWidth() + table.horizontalScrollBar().sizeHint().height())
+    table.setFixedHeight(height + 2 * table.frameWidth())
+
+
+def fit_columns(table: RecordTable, elastic: int) -> None:
+    """The figures as wide as they need, the `elastic` column (a warehouse's name, a title) taking the
+    rest of the detail's width and eliding what does not fit (its tooltip and the accessible text keep
+    it whole): a detail beside the list never scrolls sideways, in Italian's longer words either."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(elastic, QHeaderView.ResizeMode.Stretch)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
 
 class ProductDetailView(QScrollArea):
@@ -133,6 +154,7 @@ class ProductDetailView(QScrollArea):
         self.breaks = RowListModel(BREAK_COLUMNS, parent=self)
         self.break_table = RecordTable(self.breaks, name="product_breaks", accessible=_("Price lists and "
                                                                                           "quantity breaks"))
+        fit_columns(self.break_table, elastic=5)
         self.last_sold = QLabel()
         self.last_sold.setObjectName("product_last_sold")
         self.last_sold.setWordWrap(True)
@@ -146,6 +168,7 @@ class ProductDetailView(QScrollArea):
         self.stock_table = RecordTable(self.stock, name="product_stock", accessible=_("Stock per warehouse"))
         self.stock_total = QLabel()
         self.stock_total.setObjectName("product_stock_total")
+        fit_columns(self.stock_table, elastic=0)
         stock_layout = QVBoxLayout(self.stock_box)
         stock_layout.addWidget(self.stock_total)
         stock_layout.addWidget(self.stock_table)
@@ -153,6 +176,7 @@ class ProductDetailView(QScrollArea):
         self.documents_box = QGroupBox(_("Documents"))
         self.documents = RowListModel(DOCUMENT_COLUMNS, parent=self)
         self.document_table = RecordTable(self.documents, name="product_documents", accessible=_("Documents"))
+        fit_columns(self.document_table, elastic=3)
         self.open_document = QPushButton(_("Open"))
         self.open_document.setObjectName("product_open_document")
         self.open_document.setAccessibleName(_("Open the chosen document"))
@@ -247,7 +271,6 @@ class ProductDetailView(QScrollArea):
         if detail.documents:
             self.document_table.select_row(0)
         for table in (self.break_table, self.stock_table, self.document_table):
-            table.resizeColumnsToContents()
             fit_height(table)
         self.loaded.emit(detail)
 
