@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from sfa_desktop.domain import clock
 from sfa_desktop.domain.messages import Message
-from sfa_desktop.local_db import ReplicaCorruptError, ReplicaError, ReplicaLockedError, keys, open_replica
+from sfa_desktop.local_db import ReplicaCorruptError, ReplicaError, ReplicaLockedError, keys, open_replica, search
 from sfa_desktop.local_db.changes import Changes
 from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
@@ -377,6 +377,12 @@ class AgentSession:
                                                                 {"count": recorded - top}).to_wire()))
         if top < recorded:
             self.outbox_witness.write_text(str(top))
+
+    def tidy_search(self) -> bool:
+        """One idle step of search upkeep (`local_db.search.tidy_search`): True when another is due.
+        It changes no row a screen shows, so nothing is announced."""
+        with self._using() as replica, replica.session(write=True) as session:
+            return search.tidy_search(session.connection())
 
     def read(self, query: Callable[[Session], T]) -> T:
         """Run read functions in one read transaction."""

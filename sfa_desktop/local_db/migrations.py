@@ -135,6 +135,11 @@ def _v7_unneeded_indexes(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
 
 
+def _v8_search_merges_when_idle(conn: Connection) -> None:
+    """v8: the search indexes merge their segments in idle steps, not in every sync's commit."""
+    search.merge_when_idle(conn)
+
+
 #: Step that brings a file from version n-1 to version n. v1 is the first released schema.
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_search,
@@ -144,6 +149,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     # MERGE: renumber after the steps of other branches (it only adds orders.signature)
     6: _v6_signature,
     7: _v7_unneeded_indexes,
+    8: _v8_search_merges_when_idle,
 }
 LATEST_VERSION = max(STEPS)
 

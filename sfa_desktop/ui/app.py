@@ -28,6 +28,7 @@ from sfa_desktop.ui.bridge import EventBridge
 from sfa_desktop.ui.crash import CrashHandler, start_file_log
 from sfa_desktop.ui.lock import IdleWatch
 from sfa_desktop.ui.preferences import Preferences, default_data_dir
+from sfa_desktop.ui.search_upkeep import SearchUpkeep
 from sfa_desktop.ui.settings_dialog import SettingsDialog, about_box
 from sfa_desktop.ui.sign_in import FIRST_RUN, REBUILD, FirstRunDialog, PasswordDialog, device_revoked_text
 from sfa_desktop.ui.sync_controller import SyncController
@@ -125,6 +126,8 @@ class Shell(QObject):
         self.crash = CrashHandler(self.log_dir).install(self.runner)
         self.runner.error_unhandled.connect(self._known_error)
         self.sync = SyncController(self.session, self.runner, self, **({"poll_ms": poll_ms} if poll_ms else {}))
+        self.search_upkeep = SearchUpkeep(self.runner, self)
+        self.bridge.streams_changed.connect(self.search_upkeep.on_changes)
         self.idle = IdleWatch(preferences.autolock_minutes, self)
         self.idle.idle.connect(self.lock)
         self.window = None  # the MainWindow, once the data is open

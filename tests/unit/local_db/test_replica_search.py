@@ -166,3 +166,33 @@ def test_user_text_only_ever_becomes_quoted_strings(text):
     assert expression is None or _SAFE.fullmatch(expression)
     if expression is not None:
         assert expression.count(" AND ") < 8
+
+
+def _automerge(s, fts):
+    return s.connection().exec_driver_sql(f"SELECT v FROM {fts}_config WHERE k = 'automerge'").scalar()
+
+
+def test_words_changed_in_many_commits_stay_found_and_idle_steps_merge_them(catalog):
+    """The commits that change words no longer merge the index (AUTOMERGE 0): `tidy_search` does, in
+    bounded steps, until nothing is left; every search answers the same before, between and after."""
+    from sfa_desktop.local_db.search import tidy_search
+
+    with catalog.session() as s:
+        assert _automerge(s, "products_fts") == 0 and _automerge(s, "customers_fts") == 0
+    for round_ in range(12):  # twelve syncs' worth of small segments
+        with catalog.session(write=True) as s:
+            ids = [f"p{100 + i}" for i in range(round_ * 10, round_ * 10 + 10)]
+            s.execute(update(Product).where(Product.id.in_(ids)).values(description=f"Lotto {round_} rivestito"))
+    expected = {text: products(catalog, text, limit=500) for text in ("lotto", "lotto 7", "rives", "vite", "articolo")}
+    assert len(expected["lotto"]) == 120 and expected["lotto 7"]
+    steps = []
+    while len(steps) < 100:
+        with catalog.session(write=True) as s:
+            steps.append(tidy_search(s.connection()))
+        assert {text: products(catalog, text, limit=500) for text in expected} == expected
+        if not steps[-1]:
+            break
+    assert steps[0] is True and steps[-1] is False, steps  # it merged, then had nothing left
+    with catalog.session() as s:
+        for fts in ("products_fts", "customers_fts"):
+            s.connection().exec_driver_sql(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
