@@ -145,12 +145,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, workers: int, log_path: Path) -> tuple[subprocess.Popen, str]:
+def start_server(url: str, workers: int, log_path: Path, threads: int | None = None) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     exe = Path(sys.executable).with_name("sfa-server")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "sfa_server.cli"]
     cmd += ["serve", "--database-url", url, "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers)]
+            "--workers", str(workers)] + (["--threads", str(threads)] if threads else [])
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -293,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cycles", type=int, default=3, help="sync cycles per agent after the first download")
     ap.add_argument("--concurrency", type=int, default=50, help="agents syncing at the same time")
     ap.add_argument("--workers", type=int, default=2, help="server worker processes")
+    ap.add_argument("--threads", type=int, default=None, help="requests each worker runs at a time (server default)")
     ap.add_argument("--max-seconds", type=float, default=300, help="no new cycle starts after this long")
     args = ap.parse_args(argv)
     if not 1 <= args.agents <= 999 or args.cycles < 1 or args.concurrency < 1 or args.workers < 1:
@@ -312,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         agents, products = seed(url, agents=args.agents, per_agent=args.customers_per_agent)
         print(f"seeded {db_name}: {len(agents)} agents, {sum(len(a.customer_ids) for a in agents)} active "
               f"customers of theirs, {len(products)} priced products in {time.perf_counter() - t0:.1f} s")
-        proc, base = start_server(url, args.workers, log_path)
+        proc, base = start_server(url, args.workers, log_path, args.threads)
         stats = Stats()
         with ThreadPoolExecutor(args.concurrency) as pool:
             t0 = time.perf_counter()
@@ -327,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
         stop_server(proc)
         proc = None
         lat = stats.latency
-        print(f"\n{args.agents} agents, {args.concurrency} concurrent, {args.workers} server workers, "
+        print(f"\n{args.agents} agents, {args.concurrency} concurrent, {args.workers} server workers "
+              f"({args.threads or 'default'} threads each), "
               f"{args.cycles} cycles each (PostgreSQL, loopback, {os.cpu_count()} cores)")
         print(f"first sync: {len(lat['bootstrap'])} agents in {boot_wall:.1f} s, "
               f"~{statistics.mean(stats.rows_pulled[:len(lat['bootstrap'])] or [0]):.0f} rows each")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 import zlib
+from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -155,6 +159,25 @@ def _describe(errors: list[dict[str, Any]]) -> str:
     return "Invalid request: " + "; ".join(parts)
 
 
+#: Requests one worker process runs at a time (threads; the rest wait in its event loop). A worker
+#: holds one GIL: with anyio's default of 40 threads, 50 agents syncing at once made the worker
+#: switch between 40 runnable threads and its throughput halved (38 against 72-75 syncs/s with 2-4,
+#: docs/benchmarks.md). Several workers use several cores; `sfa-server serve --threads` sets it.
+THREADS_PER_WORKER = 4
+THREADS_ENV = "SFA_SERVER_THREADS"
+
+
+def threads_per_worker() -> int:
+    raw = os.environ.get(THREADS_ENV, "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else THREADS_PER_WORKER
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads_per_worker()
+    yield
+
+
 def create_app(database_url: str | None = None) -> FastAPI:
     """The server application on `database_url` (default: SFA_DATABASE_URL or the SQLite file).
     The schema must exist (sfa-server init); nothing else is kept in process memory."""
@@ -162,6 +185,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from sfa_server.db import make_engine, session_factory
 
     app = FastAPI(
+        lifespan=_lifespan,
         title="sfa-server",
         version=str(p.PROTOCOL_VERSION),
         description="Central server of sfa-desktop: sync feed, push commands, office approvals.",

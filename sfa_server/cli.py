@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--threads", type=_positive, default=None,
+                       help="requests each worker runs at a time (default 4; more waits in its event loop)")
     prune = subs.add_parser("prune", help="Forget deletions older than N days (old clients then resync)")
     _url_arg(prune)
     prune.add_argument("--older-than-days", type=_days, default=180, help="default 180")
@@ -96,6 +98,16 @@ def _days(raw: str) -> int:
     if not 0 <= days <= 36500:
         raise argparse.ArgumentTypeError(f"days must be between 0 and 36500, not {days}")
     return days
+
+
+def _positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 1000, not {value}")
+    return value
 
 
 def _months(raw: str) -> int:
@@ -190,6 +202,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     # workers are separate processes: they find the database through the environment
     os.environ["SFA_DATABASE_URL"] = database_url(args.database_url)
+    if args.threads:
+        from sfa_server.app import THREADS_ENV
+
+        os.environ[THREADS_ENV] = str(args.threads)
     uvicorn.run(
         "sfa_server.app:create_app",
         factory=True,

@@ -92,3 +92,36 @@ def test_migrations_match_the_models(tmp_path: Path) -> None:
         assert diff == []
     finally:
         engine.dispose()
+
+
+def test_serve_threads_must_be_a_positive_whole_number(capsys: pytest.CaptureFixture[str]) -> None:
+    for bad in ("0", "-2", "tre", "5000"):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["serve", "--threads", bad])
+        assert "--threads" in capsys.readouterr().err
+    assert build_parser().parse_args(["serve", "--threads", "6"]).threads == 6
+
+
+def test_a_worker_runs_as_many_requests_at_a_time_as_it_is_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's thread limiter (anyio's default is 40): what `serve --threads` passes to each worker."""
+    import anyio.to_thread
+    from fastapi.testclient import TestClient
+
+    from sfa_server.app import THREADS_ENV, THREADS_PER_WORKER, create_app
+
+    db = tmp_path / "server.db"
+    assert main(["init", "--database-url", str(db)]) == 0
+
+    def tokens() -> int:
+        with TestClient(create_app(str(db))) as client:
+            assert client.get("/health").status_code == 200
+            return client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
+
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    assert tokens() == THREADS_PER_WORKER == 4
+    monkeypatch.setenv(THREADS_ENV, "3")
+    assert tokens() == 3
+    monkeypatch.setenv(THREADS_ENV, "zero")  # not a number: the default, never 0 (nothing would run)
+    assert tokens() == THREADS_PER_WORKER

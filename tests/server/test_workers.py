@@ -41,6 +41,8 @@ def test_two_workers_share_tokens_and_data(tmp_path: Path) -> None:
             str(port),
             "--workers",
             "2",
+            "--threads",
+            "2",
         ],
         env=env,
         stdout=subprocess.DEVNULL,
