@@ -90,34 +90,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _days(raw: str) -> int:
-    try:
-        days = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number of days: {raw!r}") from None
-    if not 0 <= days <= 36500:
-        raise argparse.ArgumentTypeError(f"days must be between 0 and 36500, not {days}")
-    return days
-
-
-def _positive(raw: str) -> int:
+def _whole(raw: str, unit: str, low: int, high: int) -> int:
+    """A whole number of `unit` between low and high, or argparse's error in those words."""
     try:
         value = int(raw)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
-    if not 1 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 1000, not {value}")
+        raise argparse.ArgumentTypeError(f"not a whole number{' of ' + unit if unit else ''}: {raw!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{unit or 'it'} must be between {low} and {high}, not {value}")
     return value
 
 
+def _days(raw: str) -> int:
+    return _whole(raw, "days", 0, 36500)
+
+
+def _positive(raw: str) -> int:
+    return _whole(raw, "", 1, 1000)
+
+
 def _months(raw: str) -> int:
-    try:
-        months = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number of months: {raw!r}") from None
-    if not 1 <= months <= 600:
-        raise argparse.ArgumentTypeError(f"months must be between 1 and 600, not {months}")
-    return months
+    return _whole(raw, "months", 1, 600)
 
 
 def _prune_history(args: argparse.Namespace) -> int:
