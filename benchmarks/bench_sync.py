@@ -82,9 +82,22 @@ class ServerProcess:
                     raise RuntimeError("the benchmark server did not start") from None
                 time.sleep(0.1)
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (user + system, from /proc; 0 elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(10)
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def new_client(workdir: Path, name: str, url: str, user: str) -> tuple[object, Transport, SyncEngine]:
@@ -285,9 +298,13 @@ def main() -> int:
         replica, transport, engine = new_client(workdir, "client", server.url, args.user)
         gc.collect()
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        cpu_client, cpu_server = own_cpu_seconds(), server.cpu_seconds()
         started = time.perf_counter()
         report = engine.sync()  # as the app runs it: its own checks included
         e2e = time.perf_counter() - started
+        # what the two cores spent on it: the wall time cannot be below (client + server) / cores
+        results.update(first_sync_cpu_client_s=round(own_cpu_seconds() - cpu_client, 2),
+                       first_sync_cpu_server_s=round(server.cpu_seconds() - cpu_server, 2))
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         rows = report.rows_upserted
         results.update(rows=rows, pages=report.pages, e2e_s=round(e2e, 2), e2e_rows_per_s=round(rows / e2e),
@@ -304,7 +321,9 @@ def main() -> int:
         started = time.perf_counter()
         pages = download_pages(transport)
         results["server_pages_only_s"] = round(time.perf_counter() - started, 2)
+        floor_cpu = own_cpu_seconds()
         floor_s, floor_rows = physical_floor(workdir, pages)
+        results["physical_floor_cpu_s"] = round(own_cpu_seconds() - floor_cpu, 2)
         results.update(physical_floor_s=round(floor_s, 2), floor_rows_per_s=round(floor_rows / floor_s),
                        ratio_to_physical_floor=round(e2e / floor_s, 2),
                        client_incremental_100_ms_by_replica_rows={
