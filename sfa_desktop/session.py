@@ -380,8 +380,9 @@ class AgentSession:
 
     def tidy_search(self) -> bool:
         """One idle step of search upkeep (`local_db.search.tidy_search`): True when another is due.
-        It changes no row a screen shows, so nothing is announced."""
-        with self._using() as replica, replica.session(write=True) as session:
+        It changes no row a screen shows, so nothing is announced; it commits without an fsync, as a
+        pulled page does (a step a power cut loses is merged again by a later one)."""
+        with self._using() as replica, replica.pull_session() as session:
             return search.tidy_search(session.connection())
 
     def read(self, query: Callable[[Session], T]) -> T:

@@ -208,7 +208,8 @@ class Replica:
         lose is the last pages committed this way, and with them their cursor (the page and its
         cursor are one transaction), so the next sync pulls them again. Nothing the agent wrote
         goes through here: the agent's edits, the outbox and the push's answers keep FULL, and
-        their fsync makes every earlier page durable too (the WAL is one ordered log).
+        their fsync makes every earlier page durable too (the WAL is one ordered log). The search
+        index's idle merge steps use it too: a lost step changes no row and is merged again.
         """
         with self.engine.connect() as conn:
             raw = conn.connection.driver_connection

@@ -59,7 +59,7 @@ def _ddl(index: _Index) -> list[str]:
         f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='rowid', "
         f"tokenize='{TOKENIZE}', prefix='{PREFIXES}')",
         f"INSERT INTO {fts}({fts}, rank) VALUES ('rank', 'bm25({weights})')",
-        f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', {AUTOMERGE})",
+        _automerge_sql(index),
         *_trigger_ddl(index),
     ]
 
@@ -141,10 +141,14 @@ def ensure_search(conn: Connection) -> bool:
     return True
 
 
+def _automerge_sql(index: _Index) -> str:
+    return f"INSERT INTO {index.fts}({index.fts}, rank) VALUES ('automerge', {AUTOMERGE})"
+
+
 def merge_when_idle(conn: Connection) -> None:
     """Leave the merging of each index's segments to `tidy_search` (a setting kept in the index)."""
     for index in INDEXES:
-        conn.exec_driver_sql(f"INSERT INTO {index.fts}({index.fts}, rank) VALUES ('automerge', {AUTOMERGE})")
+        conn.exec_driver_sql(_automerge_sql(index))
 
 
 def tidy_search(conn: Connection) -> bool:
@@ -155,6 +159,7 @@ def tidy_search(conn: Connection) -> bool:
     before = raw.total_changes
     for index in INDEXES:
         conn.exec_driver_sql(f"INSERT INTO {index.fts}({index.fts}, rank) VALUES ('merge', {TIDY_PAGES})")
+    # each 'merge' command counts as one change itself; more means it wrote merged segments
     return raw.total_changes - before > len(INDEXES)
 
 
