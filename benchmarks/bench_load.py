@@ -264,6 +264,45 @@ def cycles(agent: Agent, base: str, stats: Stats, *, count: int, products: dict[
             stats.latency["cycle"].append(time.perf_counter() - t0)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        out.append(todo.pop())
+        todo += children.get(out[-1], [])
+    return out
+
+
+def cpu_now(server_pid: int, url: str) -> dict[str, float]:
+    """CPU seconds so far of the server's processes, of this database's PostgreSQL backends and of
+    this client (Linux /proc; PostgreSQL must run on this machine for its share to count)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            backends = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                         "AND pid <> pg_backend_pid()")).scalars().all()
+    finally:
+        engine.dispose()
+    return {"server": sum(map(_cpu_seconds, _descendants(server_pid))),
+            "postgres": sum(map(_cpu_seconds, backends)), "client": time.process_time()}
+
+
 def _ms(values: list[float]) -> str:
     if len(values) < 2:
         return f"n={len(values)}"
@@ -320,11 +359,13 @@ def main(argv: list[str] | None = None) -> int:
             list(pool.map(lambda a: bootstrap(a, base, stats), agents))
             boot_wall = time.perf_counter() - t0
             deadline = time.monotonic() + args.max_seconds
+            cpu_before = cpu_now(proc.pid, url)
             t0 = time.perf_counter()
             list(pool.map(lambda a: cycles(a, base, stats, count=args.cycles, products=products,
                                            deadline=deadline), agents))
             cycle_wall = time.perf_counter() - t0
             load_after = os.getloadavg()
+            cpu_after = cpu_now(proc.pid, url)
         stop_server(proc)
         proc = None
         lat = stats.latency
@@ -337,6 +378,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sync cycles: {len(lat['cycle'])} in {cycle_wall:.1f} s = {rate:.1f} syncs/s; "
               f"skipped {sum(stats.skipped_cycles)}; load average after the cycles "
               f"{' / '.join(f'{x:.2f}' for x in load_after)} (1/5/15 min; this client runs on the same cores)")
+        done = max(1, len(lat["cycle"]))
+        per = {k: (cpu_after[k] - cpu_before[k]) * 1000 / done for k in cpu_after}
+        budget = (os.cpu_count() or 1) * 1000 / 150
+        print(f"CPU per cycle: server {per['server']:.1f} ms, PostgreSQL {per['postgres']:.1f} ms, "
+              f"this client {per['client']:.1f} ms = {sum(per.values()):.1f} ms "
+              f"(150 syncs/s on {os.cpu_count()} cores allow {budget:.1f} ms)")
         for kind in ("login", "first_page", "bootstrap", "cycle", "pull", "push"):
             print(f"  {kind:10s} {_ms(lat[kind])}")
         print(f"push answers: {dict(stats.statuses)}")

@@ -125,10 +125,6 @@ class RequestGate:
             await _reply(scope, receive, send, 400, "Text must be valid Unicode (a lone surrogate was sent).",
                          "invalid")
             return
-        if not scope["path"].endswith("/sync/push") and _LONE_SURROGATE.search(body):
-            await _reply(scope, receive, send, 400, "Text must be valid Unicode (a lone surrogate was sent).",
-                         "invalid")
-            return
         new_headers = [
             (k, v) for k, v in scope["headers"] if k not in (b"content-encoding", b"content-length")
         ]

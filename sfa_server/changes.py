@@ -80,18 +80,44 @@ def _seqs(session: Session, n: int) -> list[int]:
     if n <= 0:
         return []
     if is_postgres(session):
-        rows = session.execute(
-            text("SELECT nextval('sfa_change_seq') FROM generate_series(1, :n)"), {"n": n}
-        ).scalars()
-        return [int(v) for v in rows]
+        return _pg_seqs(session, n)
     last = _bump_counter(session, "change_seq", n)
     return list(range(last - n + 1, last + 1))
 
 
+#: Sequence values a PostgreSQL transaction takes beyond what a flush needs, for its next flushes
+#: (a push writes a document, then its lines: one round trip for both). A value left unused is a gap
+#: in change_seq, which only orders the changes of one transaction.
+SPARE_SEQS = 16
+_SPARE_KEY = "sfa_spare_seqs"
+_TX_AND_SEQS = text("SELECT pg_current_xact_id()::text::bigint, nextval('sfa_change_seq') "
+                    "FROM generate_series(1, :n)")
+_ONLY_SEQS = text("SELECT nextval('sfa_change_seq') FROM generate_series(1, :n)")
+
+
+def _pg_seqs(session: Session, n: int) -> list[int]:
+    """n values of the change sequence, in order, for the session's transaction; the first call of a
+    transaction also reads its id in the same statement (one round trip, not two)."""
+    session.connection()  # autobegin
+    trans = session.get_transaction()
+    spare = session.info.get(_SPARE_KEY)
+    left = spare[1] if spare is not None and spare[0] is trans else []
+    if len(left) < n:
+        cached = session.info.get(_TX_KEY)
+        if cached is not None and cached[0] is trans:
+            left = left + [int(v) for v in session.execute(_ONLY_SEQS, {"n": n + SPARE_SEQS}).scalars()]
+        else:
+            rows = session.execute(_TX_AND_SEQS, {"n": n + SPARE_SEQS}).all()
+            session.info[_TX_KEY] = (trans, int(rows[0][0]))
+            left = left + [int(r[1]) for r in rows]
+    session.info[_SPARE_KEY] = (trans, left[n:])
+    return left[:n]
+
+
 def stamp(session: Session) -> tuple[int, int]:
     """A fresh (change_tx, change_seq) for one change in the session's transaction."""
-    tx = current_tx(session)
-    return tx, _seqs(session, 1)[0]
+    seq = _seqs(session, 1)[0]
+    return current_tx(session), seq
 
 
 def _table(stream: str) -> Table:
@@ -452,8 +478,8 @@ def _stamp_orm_writes(session: Session, flush_context: Any, instances: Any) -> N
     deleted = [o for o in session.deleted if isinstance(o, Synced)]
     if not (dirty or new or deleted):
         return
+    seqs = iter(_seqs(session, len(dirty) + len(new)))  # first: on PostgreSQL it reads the tx id too
     tx = current_tx(session)
-    seqs = iter(_seqs(session, len(dirty) + len(new)))
     for obj in (*new, *dirty):
         obj.change_tx, obj.change_seq = tx, next(seqs)
     by_stream: dict[str, list[str]] = {}

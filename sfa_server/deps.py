@@ -49,7 +49,9 @@ class Principal:
         return self.user_id if self.role == "agent" else None
 
 
-def get_sessions(request: Request) -> sessionmaker[Session]:
+async def get_sessions(request: Request) -> sessionmaker[Session]:
+    # async: FastAPI runs a plain def dependency on a worker thread, a hand-off per request for an
+    # attribute read (the endpoints and get_principal, which use the database, stay on threads)
     return request.app.state.sessions
 
 
@@ -154,7 +156,7 @@ CurrentUser = Annotated[Principal, Depends(get_principal)]
 
 
 def require_roles(*roles: str):
-    def check(principal: CurrentUser) -> Principal:
+    async def check(principal: CurrentUser) -> Principal:  # no I/O: on the event loop, no thread hand-off
         if principal.role not in roles:
             raise ApiError(403, f"This needs the {' or '.join(roles)} role.", "forbidden")
         return principal

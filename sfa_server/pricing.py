@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain import document_pricing as dp
@@ -31,38 +31,51 @@ def parse_lines(raw: list[dict] | None) -> list[dp.LineRequest]:
             for line in raw or []]
 
 
-def customer_terms(session: Session, customer: Customer) -> dp.CustomerTerms:
-    own = session.get(PriceList, customer.price_list_id) if customer.price_list_id else None
+def customer_terms(customer: Customer, own: Any) -> dp.CustomerTerms:
+    """The customer's pricing terms; `own` is the customer's own price list (None: none, or unknown)."""
     return dp.CustomerTerms(status=customer.status, price_list_code=own.code if own is not None else None,
                             price_group=customer.price_group, default_discount=customer.default_discount,
                             vat_exemption=customer.vat_exemption, vat_exemption_ref=customer.vat_exemption_ref)
 
 
-def _product_terms(product: Product) -> ProductTerms:
+def _product_terms(product: Any) -> ProductTerms:
     return ProductTerms(product_id=product.id, sku=product.sku, unit=product.unit, vat_rate=product.vat_rate,
                         pack_size=product.pack_size, min_quantity=product.min_quantity, active=product.active,
                         cost=product.cost, vat_nature=product.vat_nature, name=product.name)
 
 
-def _price_lists(session: Session, terms: dp.CustomerTerms, product_ids: list[str]) -> list[PriceListView]:
-    """Every version of the lists that may price this customer (base, own code, group), with the
-    breaks of the products involved: the domain chooses the version by day."""
-    pl = PriceList.__table__.c
-    wanted = [pl.is_base.is_(True)]
-    if terms.price_list_code is not None:
-        wanted.append(pl.code == terms.price_list_code)
-    if terms.price_group is not None:
-        wanted.append(pl.customer_group == terms.price_group)
-    lists = list(session.execute(select(PriceList).where(or_(false(), *wanted))).scalars())
+# Core statements built once on the tables' columns: every priced document runs them, and built per
+# call on the ORM's entities they cost about twice the CPU (docs/benchmarks.md, the server under load).
+_PL, _IT, _PR = PriceList.__table__.c, PriceListItem.__table__.c, Product.__table__.c
+#: the base lists, the customer's own list's versions (same code) and their group's lists
+_LISTS_SQL = select(PriceList.__table__).where(
+    _PL.is_base.is_(True)
+    | (_PL.code == select(_PL.code).where(_PL.id == bindparam("own")).scalar_subquery())
+    | (_PL.customer_group == bindparam("group"))
+)
+_BREAKS_SQL = select(_IT.price_list_id, _IT.product_id, _IT.min_quantity, _IT.price).where(
+    _IT.price_list_id.in_(bindparam("lists", expanding=True)),
+    _IT.product_id.in_(bindparam("products", expanding=True)),
+)
+_PRODUCTS_SQL = select(Product.__table__).where(_PR.id.in_(bindparam("ids", expanding=True)))
+
+
+def _price_lists(session: Session, customer: Customer, product_ids: list[str]
+                 ) -> tuple[dp.CustomerTerms, list[PriceListView]]:
+    """The customer's terms and every version of the lists that may price them (base, their own
+    list's code, their group), with the breaks of the products involved: the domain chooses the
+    version by day. Two statements: the own list's code is looked up inside the first."""
+    conn = session.connection()
+    lists = conn.execute(_LISTS_SQL, {"own": customer.price_list_id, "group": customer.price_group}).all()
+    own = next((x for x in lists if x.id == customer.price_list_id), None) if customer.price_list_id else None
     breaks: dict[str, dict[str, list[PriceBreak]]] = {p.id: {} for p in lists}
-    it = PriceListItem.__table__.c
     if lists and product_ids:
-        for row in session.execute(select(it.price_list_id, it.product_id, it.min_quantity, it.price).where(
-                it.price_list_id.in_(list(breaks)), it.product_id.in_(product_ids))):
+        for row in conn.execute(_BREAKS_SQL, {"lists": list(breaks), "products": product_ids}):
             breaks[row.price_list_id].setdefault(row.product_id, []).append(PriceBreak(row.min_quantity, row.price))
-    return [PriceListView(id=p.id, code=p.code, version=p.version, currency=p.currency, valid_from=p.valid_from,
-                          valid_to=p.valid_to, is_base=p.is_base, breaks=breaks[p.id],
-                          customer_group=p.customer_group) for p in lists]
+    views = [PriceListView(id=p.id, code=p.code, version=p.version, currency=p.currency, valid_from=p.valid_from,
+                           valid_to=p.valid_to, is_base=p.is_base, breaks=breaks[p.id],
+                           customer_group=p.customer_group) for p in lists]
+    return customer_terms(customer, own), views
 
 
 def customer_credit(session: Session, customer: Customer, *, on: dt.date,
@@ -105,13 +118,11 @@ def price_document(session: Session, *, customer: Customer, lines: list[dp.LineR
                    document_discount: str | None, honoured: dp.HonouredQuote | None = None,
                    approval: dp.ApprovalInputs | None = None) -> dp.PricedDocument:
     """Price the lines for `customer` on day `on` with the domain; Rejected names the line and why."""
-    terms = customer_terms(session, customer)
     product_ids = sorted({ln.product_id for ln in lines})
-    products = {p.id: _product_terms(p)
-                for p in session.execute(select(Product).where(Product.id.in_(product_ids))).scalars()}
+    products = {p.id: _product_terms(p) for p in session.connection().execute(_PRODUCTS_SQL, {"ids": product_ids})}
+    terms, price_lists = _price_lists(session, customer, product_ids)
     try:
-        return dp.price_document(customer=terms, products=products,
-                                 price_lists=_price_lists(session, terms, product_ids), lines=lines,
+        return dp.price_document(customer=terms, products=products, price_lists=price_lists, lines=lines,
                                  document_discount=document_discount, on=on, max_lines=MAX_DOCUMENT_LINES,
                                  honoured_quote=honoured, approval=approval)
     except dp.PricingError as error:
