@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_server.changes import ServerSession, upsert_rows
@@ -52,10 +54,38 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine)
+    return engine
+
+
+#: A pooled connection left unused this long is pinged before it is handed out (PostgreSQL may have
+#: restarted, or a firewall dropped the connection, meanwhile); one in steady use is not, as in
+#: HikariCP (its default bypass window is the same 500 ms): a ping at every checkout was two round
+#: trips per request (the caller's check, then the request's work). A connection killed within the
+#: window fails one request with 503, which the client sends again.
+PING_AFTER_IDLE_S = 0.5
+_IDLE_SINCE = "sfa_idle_since"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return  # just opened, or returned a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            # the pool drops this connection and opens another (up to three attempts)
+            raise DisconnectionError("a pooled connection no longer answers") from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:
