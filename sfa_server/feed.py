@@ -12,6 +12,7 @@ import functools
 import re
 import zlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -34,7 +35,7 @@ from sfa_server.cursors import (
 )
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
 from sfa_server.models import Counter, ScopeGrant, ScopeRemoval, Tombstone
-from sfa_server.retention import history_horizon
+from sfa_server.retention import HORIZON_SEQ, HORIZON_TX, history_horizon
 from sfa_server.scope import row_for, scope_clause, table_of
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -70,17 +71,50 @@ def watermark(session: Session, *, cluster_wide: bool = False) -> int | None:
         return int(
             session.execute(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one()
         )
-    # pg_stat_activity is cached per transaction: drop the copy an earlier watermark of this one
-    # read (the first read of a transaction is fresh: a pull saves that round trip)
+    _fresh_stats(session)
+    return int(session.execute(_WATERMARK_SQL).scalar_one())
+
+
+def _fresh_stats(session: Session) -> None:
+    """pg_stat_activity is cached per transaction: drop the copy an earlier read of this one took
+    (the first read of a transaction is fresh: a pull saves that round trip)."""
     session.connection()  # autobegin
     trans = session.get_transaction()
     if session.info.get(_STATS_READ_KEY) is trans:
         session.execute(text("SELECT pg_stat_clear_snapshot()"))
     session.info[_STATS_READ_KEY] = trans
-    return int(session.execute(_WATERMARK_SQL).scalar_one())
 
 
 _STATS_READ_KEY = "sfa_stats_read_in"  # the transaction that read pg_stat_activity last
+
+
+@dataclass(frozen=True)
+class PullContext:
+    """What an incremental pull reads before the feed, read by one statement on PostgreSQL: the
+    stamp bounds (at_or_before_head), the watermark and the history horizon."""
+
+    tx_bound: int
+    seq_bound: int
+    watermark: int
+    horizon: Position | None
+
+
+_PULL_CONTEXT_SQL = text(f"""
+SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS tx_bound,
+       (SELECT last_value FROM sfa_change_seq) AS seq_bound,
+       ({_WATERMARK_SQL.text.strip()}) AS wm,
+       (SELECT value FROM counters WHERE name = '{HORIZON_TX}') AS horizon_tx,
+       (SELECT value FROM counters WHERE name = '{HORIZON_SEQ}') AS horizon_seq
+""")
+
+
+def pull_context(session: Session) -> PullContext:
+    """The PostgreSQL pull's four reads in one round trip (it must be the first read of the
+    transaction that serves the page, like watermark's own statement: a fresh stats snapshot)."""
+    _fresh_stats(session)
+    row = session.execute(_PULL_CONTEXT_SQL).one()
+    horizon = None if row.horizon_tx is None else (int(row.horizon_tx), int(row.horizon_seq or 0))
+    return PullContext(int(row.tx_bound), int(row.seq_bound), int(row.wm), horizon)
 
 
 def _after(
@@ -357,6 +391,7 @@ def pull_page(
     streams: Iterable[str] | None = None,
     with_remaining: bool | None = None,
     known_horizon: Position | None = None,
+    context: PullContext | None = None,
 ) -> dict[str, Any]:
     """One page of the feed (wire shape of protocol.PullPage, plus the optional "remaining" estimate:
     computed by default on the first page of a sync from scratch, and 0 on the last page).
@@ -364,9 +399,12 @@ def pull_page(
     A cursor below the history horizon may have missed pruned deletions: unless it was handed out
     under that same horizon (known_horizon, from cursor_horizon), the page restarts from scratch
     with `reset` = the requested streams (all by default)."""
-    wm = watermark(session) if use_watermark else None
+    if context is not None:
+        wm, horizon = context.watermark, context.horizon
+    else:
+        wm = watermark(session) if use_watermark else None
+        horizon = history_horizon(session)
     streams = None if streams is None else list(streams)
-    horizon = history_horizon(session)
     reset: list[str] = []
     if (
         horizon is not None
@@ -513,23 +551,30 @@ def pull(
         if session.get_bind().dialect.name == "postgresql":
             # one snapshot for the whole page: positions and row values agree
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        if pos != (0, 0) and not at_or_before_head(session, pos):
+        incremental = bool(cursor) and snapshot_at is None
+        context = pull_context(session) if incremental and session.get_bind().dialect.name == "postgresql" \
+            else None
+        if pos != (0, 0) and not at_or_before_head(session, pos, context):
             raise ApiError(400, "The sync cursor is ahead of the server's changes (not one it handed out): "
                            "pull from scratch.", "invalid_cursor")
-        if not cursor or snapshot_at is not None:
+        if not incremental:
             doc = first_sync_page(session, principal, snapshot_at, limit, streams=only)
         else:
-            doc = pull_page(session, principal, pos, limit, streams=only, known_horizon=cursor_horizon(cursor))
+            doc = pull_page(session, principal, pos, limit, streams=only, known_horizon=cursor_horizon(cursor),
+                            context=context)
     doc["cursor"] = tag_cursor(doc["cursor"], only)
     return page_response(doc, request.headers.get("accept-encoding", ""))
 
 
-def at_or_before_head(session: Session, pos: Position) -> bool:
+def at_or_before_head(session: Session, pos: Position, context: PullContext | None = None) -> bool:
     """Whether `pos` may have been handed out: at or before the last stamp allocated.
 
-    One read of the stamp counters (SQLite) or of the sequence and the snapshot (PostgreSQL) per
-    pull; only a position past them pays for the exact head (one index probe per table)."""
-    if session.get_bind().dialect.name == "postgresql":
+    One read of the stamp counters (SQLite) or of the sequence and the snapshot (PostgreSQL, or
+    the pull's context that holds them) per pull; only a position past them pays for the exact
+    head (one index probe per table)."""
+    if context is not None:
+        tx_bound, seq_bound = context.tx_bound, context.seq_bound
+    elif session.get_bind().dialect.name == "postgresql":
         row = session.execute(text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
                                    "(SELECT last_value FROM sfa_change_seq)")).one()
         tx_bound, seq_bound = int(row[0]), int(row[1])
