@@ -57,6 +57,18 @@ def require_agent(principal: Principal) -> None:
         raise Rejected("forbidden", "push.not_an_agent")
 
 
+_CUSTOMER_SQL = select(Customer.__table__).where(Customer.__table__.c.id == bindparam("id"))
+
+
+def customer_to_read(session: Session, principal: Principal, customer_id: str) -> Any:
+    """customer_in_scope for a handler that only reads the customer (prices a quote): a Core row
+    with the same attributes, without an ORM object's loading cost (a push's hottest read)."""
+    customer = session.connection().execute(_CUSTOMER_SQL, {"id": customer_id}).first()
+    if customer is None or (principal.scope_agent and customer.agent_id != principal.scope_agent):
+        raise Rejected("not_found", "push.customer_unknown", customer=customer_id[:40])
+    return customer
+
+
 def customer_in_scope(
     session: Session, principal: Principal, customer_id: str, *, for_update: bool = False,
     unknown: Rejected | None = None,

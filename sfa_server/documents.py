@@ -18,7 +18,7 @@ from sfa_desktop.sync import protocol as p
 from sfa_server.accounts import device_owns_number, renew_block_if_low
 from sfa_server.audit import audit
 from sfa_server.changes import next_counter
-from sfa_server.commands import Rejected, customer_in_scope, require_agent, setting, today
+from sfa_server.commands import Rejected, customer_in_scope, customer_to_read, require_agent, setting, today
 from sfa_server.deps import Principal
 from sfa_server.models import Order, OrderLine, Quote, QuoteLine, utcnow
 from sfa_server.pricing import (
@@ -132,7 +132,7 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
     require_agent(principal)
     pl = cmd.payload
     quote_id, customer_id = pl["quote_id"], pl["customer_id"]
-    customer = customer_in_scope(session, principal, customer_id)
+    customer = customer_to_read(session, principal, customer_id)
     if customer.status == "blocked":
         raise Rejected("customer_blocked", "push.customer_blocked_quote", customer=customer.name)
     lines = parse_lines(pl.get("lines"))

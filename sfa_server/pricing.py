@@ -17,10 +17,14 @@ from sfa_desktop.domain.messages import Message
 from sfa_desktop.domain.pricing import PriceBreak, PriceListView, ProductTerms
 from sfa_desktop.sync.protocol import DECIMAL, MAX_DOCUMENT_LINES, encode_value, line_id
 from sfa_server.commands import Rejected
-from sfa_server.models import Customer, OpenItem, Order, PriceList, PriceListItem, Product, QuoteLine
+from sfa_server.models import OpenItem, Order, PriceList, PriceListItem, Product, QuoteLine
 
 #: Orders the customer is committed to that are not invoiced yet: they count as credit exposure.
 OPEN_ORDER_STATUSES = ("submitted", "pending_approval", "approved")
+
+
+#: A Customer, or a Core row of the customers table (the same attributes: commands.customer_to_read).
+CustomerLike = Any
 
 
 def parse_lines(raw: list[dict] | None) -> list[dp.LineRequest]:
@@ -31,7 +35,7 @@ def parse_lines(raw: list[dict] | None) -> list[dp.LineRequest]:
             for line in raw or []]
 
 
-def customer_terms(customer: Customer, own: Any) -> dp.CustomerTerms:
+def customer_terms(customer: CustomerLike, own: Any) -> dp.CustomerTerms:
     """The customer's pricing terms; `own` is the customer's own price list (None: none, or unknown)."""
     return dp.CustomerTerms(status=customer.status, price_list_code=own.code if own is not None else None,
                             price_group=customer.price_group, default_discount=customer.default_discount,
@@ -60,7 +64,7 @@ _BREAKS_SQL = select(_IT.price_list_id, _IT.product_id, _IT.min_quantity, _IT.pr
 _PRODUCTS_SQL = select(Product.__table__).where(_PR.id.in_(bindparam("ids", expanding=True)))
 
 
-def _price_lists(session: Session, customer: Customer, product_ids: list[str]
+def _price_lists(session: Session, customer: CustomerLike, product_ids: list[str]
                  ) -> tuple[dp.CustomerTerms, list[PriceListView]]:
     """The customer's terms and every version of the lists that may price them (base, their own
     list's code, their group), with the breaks of the products involved: the domain chooses the
@@ -78,7 +82,7 @@ def _price_lists(session: Session, customer: Customer, product_ids: list[str]
     return customer_terms(customer, own), views
 
 
-def customer_credit(session: Session, customer: Customer, *, on: dt.date,
+def customer_credit(session: Session, customer: CustomerLike, *, on: dt.date,
                     exclude_order: str | None = None) -> CreditSituation:
     """The customer's credit on day `on`: overdue from the open items (domain.credit.overdue, as the
     client computes it), the ERP's own overdue figure beside it, open orders from the orders."""
@@ -114,7 +118,7 @@ def quoted_prices(session: Session, lines: Iterable[Any]) -> list[tuple[str, dp.
             for ln in lines]
 
 
-def price_document(session: Session, *, customer: Customer, lines: list[dp.LineRequest], on: dt.date,
+def price_document(session: Session, *, customer: CustomerLike, lines: list[dp.LineRequest], on: dt.date,
                    document_discount: str | None, honoured: dp.HonouredQuote | None = None,
                    approval: dp.ApprovalInputs | None = None) -> dp.PricedDocument:
     """Price the lines for `customer` on day `on` with the domain; Rejected names the line and why."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -79,16 +79,13 @@ def _stored(session: Session, principal: Principal, command_id: str) -> dict[str
 
 
 def _record(session: Session, principal: Principal, cmd: p.Command, result: p.CommandResult) -> None:
-    session.add(
-        AppliedCommand(
-            command_id=cmd.id,
-            user_id=principal.user_id,
-            device_id=principal.device_id,
-            type=cmd.type,
-            result=result.to_wire(),
-        )
-    )
-    session.flush()
+    session.flush()  # the handler's writes first; then the record, a Core insert (no ORM object)
+    session.connection().execute(_RECORD_SQL, {"command_id": cmd.id, "user_id": principal.user_id,
+                                               "device_id": principal.device_id, "type": cmd.type,
+                                               "result": result.to_wire()})
+
+
+_RECORD_SQL = insert(AppliedCommand.__table__)
 
 
 def apply_command(
