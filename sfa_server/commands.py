@@ -63,10 +63,8 @@ _CUSTOMER_SQL = select(Customer.__table__).where(Customer.__table__.c.id == bind
 def customer_to_read(session: Session, principal: Principal, customer_id: str) -> Any:
     """customer_in_scope for a handler that only reads the customer (prices a quote): a Core row
     with the same attributes, without an ORM object's loading cost (a push's hottest read)."""
-    customer = session.connection().execute(_CUSTOMER_SQL, {"id": customer_id}).first()
-    if customer is None or (principal.scope_agent and customer.agent_id != principal.scope_agent):
-        raise Rejected("not_found", "push.customer_unknown", customer=customer_id[:40])
-    return customer
+    return _in_scope(session.connection().execute(_CUSTOMER_SQL, {"id": customer_id}).first(), principal,
+                     customer_id, None)
 
 
 def customer_in_scope(
@@ -78,7 +76,11 @@ def customer_in_scope(
     `unknown`: the rejection to raise instead, when the caller named another row (a document, an
     activity) and the customer id is the server's: it must never be told to someone outside the scope.
     """
-    customer = session.get(Customer, customer_id, with_for_update=for_update)
+    return _in_scope(session.get(Customer, customer_id, with_for_update=for_update), principal, customer_id,
+                     unknown)
+
+
+def _in_scope(customer: Any, principal: Principal, customer_id: str, unknown: Rejected | None) -> Any:
     # a customer outside the scope is answered like an unknown one: ids of others are not confirmed
     if customer is None or (principal.scope_agent and customer.agent_id != principal.scope_agent):
         raise unknown or Rejected("not_found", "push.customer_unknown", customer=customer_id[:40])

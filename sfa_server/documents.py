@@ -159,7 +159,7 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
     now = utcnow()
     number_changed = False
     is_new = quote is None
-    if quote is None:
+    if is_new:
         number, accepted = assign_number(session, principal, "Q", pl.get("number"))
         number_changed = not accepted
         quote = Quote(

@@ -35,7 +35,7 @@ from sfa_server.cursors import (
 )
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
 from sfa_server.models import Counter, ScopeGrant, ScopeRemoval, Tombstone
-from sfa_server.retention import HORIZON_SEQ, HORIZON_TX, history_horizon
+from sfa_server.retention import HORIZON_SEQ, HORIZON_TX, history_horizon, horizon_of
 from sfa_server.scope import row_for, scope_clause, table_of
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -99,9 +99,10 @@ class PullContext:
     horizon: Position | None
 
 
+#: The highest change_tx and change_seq that may have been handed out (PostgreSQL): at_or_before_head
+_STAMP_BOUNDS = "pg_snapshot_xmax(pg_current_snapshot())::text::bigint, (SELECT last_value FROM sfa_change_seq)"
 _PULL_CONTEXT_SQL = text(f"""
-SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS tx_bound,
-       (SELECT last_value FROM sfa_change_seq) AS seq_bound,
+SELECT {_STAMP_BOUNDS},
        ({_WATERMARK_SQL.text.strip()}) AS wm,
        (SELECT value FROM counters WHERE name = '{HORIZON_TX}') AS horizon_tx,
        (SELECT value FROM counters WHERE name = '{HORIZON_SEQ}') AS horizon_seq
@@ -112,9 +113,8 @@ def pull_context(session: Session) -> PullContext:
     """The PostgreSQL pull's four reads in one round trip (it must be the first read of the
     transaction that serves the page, like watermark's own statement: a fresh stats snapshot)."""
     _fresh_stats(session)
-    row = session.execute(_PULL_CONTEXT_SQL).one()
-    horizon = None if row.horizon_tx is None else (int(row.horizon_tx), int(row.horizon_seq or 0))
-    return PullContext(int(row.tx_bound), int(row.seq_bound), int(row.wm), horizon)
+    tx_bound, seq_bound, wm, horizon_tx, horizon_seq = session.execute(_PULL_CONTEXT_SQL).one()
+    return PullContext(int(tx_bound), int(seq_bound), int(wm), horizon_of(horizon_tx, horizon_seq))
 
 
 def _after(
@@ -548,12 +548,12 @@ def pull(
     except CursorError as exc:
         raise ApiError(400, str(exc), "invalid_cursor") from exc
     with sessions() as session, session.begin():
-        if session.get_bind().dialect.name == "postgresql":
+        postgres = session.get_bind().dialect.name == "postgresql"
+        if postgres:
             # one snapshot for the whole page: positions and row values agree
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         incremental = bool(cursor) and snapshot_at is None
-        context = pull_context(session) if incremental and session.get_bind().dialect.name == "postgresql" \
-            else None
+        context = pull_context(session) if incremental and postgres else None
         if pos != (0, 0) and not at_or_before_head(session, pos, context):
             raise ApiError(400, "The sync cursor is ahead of the server's changes (not one it handed out): "
                            "pull from scratch.", "invalid_cursor")
@@ -575,8 +575,7 @@ def at_or_before_head(session: Session, pos: Position, context: PullContext | No
     if context is not None:
         tx_bound, seq_bound = context.tx_bound, context.seq_bound
     elif session.get_bind().dialect.name == "postgresql":
-        row = session.execute(text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
-                                   "(SELECT last_value FROM sfa_change_seq)")).one()
+        row = session.execute(text(f"SELECT {_STAMP_BOUNDS}")).one()
         tx_bound, seq_bound = int(row[0]), int(row[1])
     else:
         values = dict(session.execute(select(Counter.name, Counter.value)

@@ -64,7 +64,7 @@ _BREAKS_SQL = select(_IT.price_list_id, _IT.product_id, _IT.min_quantity, _IT.pr
 _PRODUCTS_SQL = select(Product.__table__).where(_PR.id.in_(bindparam("ids", expanding=True)))
 
 
-def _price_lists(session: Session, customer: CustomerLike, product_ids: list[str]
+def _terms_and_lists(session: Session, customer: CustomerLike, product_ids: list[str]
                  ) -> tuple[dp.CustomerTerms, list[PriceListView]]:
     """The customer's terms and every version of the lists that may price them (base, their own
     list's code, their group), with the breaks of the products involved: the domain chooses the
@@ -124,7 +124,7 @@ def price_document(session: Session, *, customer: CustomerLike, lines: list[dp.L
     """Price the lines for `customer` on day `on` with the domain; Rejected names the line and why."""
     product_ids = sorted({ln.product_id for ln in lines})
     products = {p.id: _product_terms(p) for p in session.connection().execute(_PRODUCTS_SQL, {"ids": product_ids})}
-    terms, price_lists = _price_lists(session, customer, product_ids)
+    terms, price_lists = _terms_and_lists(session, customer, product_ids)
     try:
         return dp.price_document(customer=terms, products=products, price_lists=price_lists, lines=lines,
                                  document_discount=document_discount, on=on, max_lines=MAX_DOCUMENT_LINES,

@@ -32,9 +32,12 @@ _HORIZON_SQL = select(_C.name, _C.value).where(_C.name.in_((HORIZON_TX, HORIZON_
 def history_horizon(session: Session) -> Position | None:
     """The position up to which deletions may have been pruned; None = history is complete."""
     rows = dict(session.connection().execute(_HORIZON_SQL).all())
-    if HORIZON_TX not in rows:
-        return None
-    return int(rows[HORIZON_TX]), int(rows.get(HORIZON_SEQ, 0))
+    return horizon_of(rows.get(HORIZON_TX), rows.get(HORIZON_SEQ))
+
+
+def horizon_of(tx: int | None, seq: int | None) -> Position | None:
+    """The horizon from its two counters' values (None: no tx counter, history is complete)."""
+    return None if tx is None else (int(tx), int(seq or 0))
 
 
 def _set_counter(session: Session, name: str, value: int) -> None:
