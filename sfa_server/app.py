@@ -22,7 +22,9 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sfa_desktop.sync import protocol as p
+from sfa_server import answers
 from sfa_server.deps import ApiError, Sessions
+from sfa_server.sync_path import SyncShortPath
 
 log = logging.getLogger(__name__)
 # a JSON \u0000 escape (not itself escaped) or a raw NUL: no database text column can hold it
@@ -208,9 +210,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(
-            {"detail": exc.detail, "code": exc.code}, status_code=exc.status_code, headers=exc.headers
-        )
+        return answers.api_error(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -224,19 +224,11 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @app.exception_handler(OperationalError)
     async def _db_down(_request: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database unavailable: %s", type(exc.orig).__name__)
-        return JSONResponse(
-            {"detail": "The database is unavailable; try again shortly.", "code": "unavailable"},
-            status_code=503,
-            headers={"Retry-After": "5"},
-        )
+        return answers.database_unavailable(exc)
 
     @app.exception_handler(DataError)
     async def _unstorable(_request: Request, exc: DataError) -> JSONResponse:
-        log.warning("a value the database cannot store: %s", type(exc.orig).__name__)
-        return JSONResponse(
-            {"detail": "A value is out of range or cannot be stored.", "code": "invalid"}, status_code=422
-        )
+        return answers.unstorable_value(exc)
 
     generated = app.openapi
 
@@ -249,6 +241,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(SyncShortPath)  # innermost: it sees the body RequestGate checked and inflated
     app.add_middleware(RequestGate)
     app.add_middleware(CompressResponses)
     return app

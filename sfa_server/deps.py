@@ -75,12 +75,18 @@ def token_secret(sessions: sessionmaker[Session], state: object | None = None) -
 
 
 def get_principal(request: Request, sessions: Sessions) -> Principal:
-    header = request.headers.get("authorization", "")
+    return principal_of(request.headers.get("authorization", ""), sessions, request.app.state)
+
+
+def principal_of(header: str, sessions: sessionmaker[Session], state: object) -> Principal:
+    """The caller of a request with this Authorization header (ApiError 401 if there is none).
+
+    The dependency above and the sync routes' short path (sfa_server.sync_path) both call it."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "Sign in first: this request needs an access token.", "not_authenticated")
     try:
-        claims = read_access_token(token_secret(sessions, request.app.state), token.strip())
+        claims = read_access_token(token_secret(sessions, state), token.strip())
     except TokenError as exc:
         raise ApiError(
             401, f"The access token is not valid ({exc}): refresh it or sign in again.", "invalid_token"

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import BigInteger, Integer, Select, String, bindparam, func, literal, select, text, tuple_, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_desktop.sync import protocol as p
 from sfa_server import snapshot
@@ -540,6 +540,12 @@ def pull(
 ) -> Response:
     """Changes since `cursor` in the caller's scope, oldest first; "d" = delete or left scope.
     With `streams`, only the changes of those streams (the cursor is then only valid for them)."""
+    return pull_answer(principal, sessions, cursor, limit, streams, request.headers.get("accept-encoding", ""))
+
+
+def pull_answer(principal: Principal, sessions: sessionmaker[Session], cursor: str, limit: int, streams: str,
+                accept_encoding: str) -> Response:
+    """The page a pull asks for, as the answer to send (the route above and sfa_server.sync_path)."""
     only = parse_streams(streams)
     try:
         cursor = untag_cursor(cursor, only) if cursor else cursor
@@ -563,7 +569,7 @@ def pull(
             doc = pull_page(session, principal, pos, limit, streams=only, known_horizon=cursor_horizon(cursor),
                             context=context)
     doc["cursor"] = tag_cursor(doc["cursor"], only)
-    return page_response(doc, request.headers.get("accept-encoding", ""))
+    return page_response(doc, accept_encoding)
 
 
 def at_or_before_head(session: Session, pos: Position, context: PullContext | None = None) -> bool:

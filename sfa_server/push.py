@@ -4,11 +4,12 @@ with the record of its id; a replay returns the stored answer."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -178,10 +179,16 @@ def _record_rejection(
 
 @router.post("/push", response_model=PushResponsePublic, responses=errors(*BODY_ERRORS, 401),
              openapi_extra=push_request_body())
-def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> PushResponsePublic:
+def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> Response:
     """Apply the commands in order; each answer is applied, changed or rejected (with a reason)."""
+    return push_answer(principal, sessions, body.commands)
+
+
+def push_answer(principal: Principal, sessions: sessionmaker[Session], docs: list[dict[str, Any]]) -> Response:
+    """Apply the pushed commands (`docs`: the body's "commands", a list of objects) and answer them:
+    the route above and the sync routes' short path (sfa_server.sync_path) both call it."""
     commands = []
-    for i, doc in enumerate(body.commands):
+    for i, doc in enumerate(docs):
         try:
             commands.append(p.decode_command(doc, f"command {i}"))
         except p.ProtocolError as exc:
@@ -194,5 +201,12 @@ def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> PushR
         wire = apply_command(sessions, principal, cmd, answers)
         if wire.get("code") != SERVER_ERROR:  # a dependent of a failed command waits for it
             answers[cmd.id] = wire["status"]
-        results.append(wire)
-    return PushResponsePublic.model_validate({"results": results})
+        results.append({"id": wire["id"], "status": wire["status"], **_ANSWER_DEFAULTS, **wire})
+    # the answers are wire dicts already (stored ones come back from a JSON column): written as they
+    # are, in PushResponsePublic's shape, without a model validated and dumped again per push
+    return Response(json.dumps({"results": results}, ensure_ascii=False, separators=(",", ":")).encode(),
+                    media_type="application/json")
+
+
+#: The fields every answer has in PushResponsePublic (CommandResult.to_wire leaves "message" out when empty).
+_ANSWER_DEFAULTS: dict[str, Any] = {"reason": None, "code": None, "server": {}, "message": None}

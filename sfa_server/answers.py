@@ -1,0 +1,42 @@
+"""The error answers the server gives for an exception, whatever path a request took (FastAPI's
+exception handlers in sfa_server.app and the sync routes' short path in sfa_server.sync_path)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, OperationalError
+
+from sfa_server.deps import ApiError
+
+log = logging.getLogger("sfa_server.app")
+
+
+def api_error(exc: ApiError) -> JSONResponse:
+    return JSONResponse({"detail": exc.detail, "code": exc.code}, status_code=exc.status_code, headers=exc.headers)
+
+
+def database_unavailable(exc: OperationalError) -> JSONResponse:
+    log.error("database unavailable: %s", type(exc.orig).__name__)
+    return JSONResponse(
+        {"detail": "The database is unavailable; try again shortly.", "code": "unavailable"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
+def unstorable_value(exc: DataError) -> JSONResponse:
+    log.warning("a value the database cannot store: %s", type(exc.orig).__name__)
+    return JSONResponse({"detail": "A value is out of range or cannot be stored.", "code": "invalid"}, status_code=422)
+
+
+def answer_for(exc: Exception) -> JSONResponse | None:
+    """The answer to a request that raised `exc`; None: not one of ours (a 500 for the caller)."""
+    if isinstance(exc, ApiError):
+        return api_error(exc)
+    if isinstance(exc, OperationalError):
+        return database_unavailable(exc)
+    if isinstance(exc, DataError):
+        return unstorable_value(exc)
+    return None
