@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_desktop.sync import protocol as p
 from sfa_server import snapshot
+from sfa_server.answers import json_answer
 from sfa_server.api_schema import CURSOR_PATTERN, STREAMS_PATTERN, PullPagePublic, StreamChecksumPublic, errors
 from sfa_server.checksums import scope_checksums
 from sfa_server.cursors import (
@@ -511,13 +511,8 @@ SNAPSHOT_GZIP_LEVEL = 1
 def page_response(doc: Mapping[str, Any], accept_encoding: str = "") -> Response:
     """Compact JSON written straight from the page (values are already JSON-safe wire values),
     compressed here when the client accepts gzip (the middleware leaves an encoded body alone)."""
-    body = snapshot.page_body(doc).encode("utf-8")
-    if "gzip" in accept_encoding.lower() and len(body) > 1000:
-        level = SNAPSHOT_GZIP_LEVEL if doc.get("tables") else PAGE_GZIP_LEVEL
-        packer = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: a gzip stream
-        return Response(content=packer.compress(body) + packer.flush(), media_type="application/json",
-                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
-    return Response(content=body, media_type="application/json")
+    level = SNAPSHOT_GZIP_LEVEL if doc.get("tables") else PAGE_GZIP_LEVEL
+    return json_answer(snapshot.page_body(doc).encode("utf-8"), accept_encoding, level)
 
 
 @router.get(

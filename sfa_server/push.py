@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_desktop.sync import protocol as p
 from sfa_server import crm_commands, customer_commands, documents
+from sfa_server.answers import json_answer
 from sfa_server.api_schema import BODY_ERRORS, PushResponsePublic, errors, push_request_body
 from sfa_server.commands import Rejected
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
@@ -179,12 +180,13 @@ def _record_rejection(
 
 @router.post("/push", response_model=PushResponsePublic, responses=errors(*BODY_ERRORS, 401),
              openapi_extra=push_request_body())
-def push(body: PushRequest, principal: CurrentUser, sessions: Sessions) -> Response:
+def push(request: Request, body: PushRequest, principal: CurrentUser, sessions: Sessions) -> Response:
     """Apply the commands in order; each answer is applied, changed or rejected (with a reason)."""
-    return push_answer(principal, sessions, body.commands)
+    return push_answer(principal, sessions, body.commands, request.headers.get("accept-encoding", ""))
 
 
-def push_answer(principal: Principal, sessions: sessionmaker[Session], docs: list[dict[str, Any]]) -> Response:
+def push_answer(principal: Principal, sessions: sessionmaker[Session], docs: list[dict[str, Any]],
+                accept_encoding: str = "") -> Response:
     """Apply the pushed commands (`docs`: the body's "commands", a list of objects) and answer them:
     the route above and the sync routes' short path (sfa_server.sync_path) both call it."""
     commands = []
@@ -204,8 +206,12 @@ def push_answer(principal: Principal, sessions: sessionmaker[Session], docs: lis
         results.append({"id": wire["id"], "status": wire["status"], **_ANSWER_DEFAULTS, **wire})
     # the answers are wire dicts already (stored ones come back from a JSON column): written as they
     # are, in PushResponsePublic's shape, without a model validated and dumped again per push
-    return Response(json.dumps({"results": results}, ensure_ascii=False, separators=(",", ":")).encode(),
-                    media_type="application/json")
+    body = json.dumps({"results": results}, ensure_ascii=False, separators=(",", ":")).encode()
+    return json_answer(body, accept_encoding, PUSH_GZIP_LEVEL)
+
+
+#: As the gzip middleware compressed push answers before they wrote themselves.
+PUSH_GZIP_LEVEL = 5
 
 
 #: The fields every answer has in PushResponsePublic (CommandResult.to_wire leaves "message" out when empty).

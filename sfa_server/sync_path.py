@@ -57,7 +57,7 @@ class SyncShortPath:
                 body, receive = await _body(receive)
                 docs = push_commands(scope, body)
                 if docs is not None:
-                    await self._answer(scope, send, push_answer, docs)
+                    await self._answer(scope, send, push_answer, docs, _header(scope, b"accept-encoding"))
                     return
         await self.app(scope, receive, send)
 

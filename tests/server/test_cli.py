@@ -125,3 +125,42 @@ def test_a_worker_runs_as_many_requests_at_a_time_as_it_is_told(
     assert tokens() == 3
     monkeypatch.setenv(THREADS_ENV, "zero")  # not a number: the default, never 0 (nothing would run)
     assert tokens() == THREADS_PER_WORKER
+
+
+def test_serve_logs_each_request_with_its_time(tmp_path: Path) -> None:
+    """`sfa-server serve` as an operator starts it: every line of its log carries a time, the access
+    lines included (one per request, with its status)."""
+    import re
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.server.conftest import free_port
+
+    db = tmp_path / "server.db"
+    assert main(["init", "--database-url", str(db)]) == 0
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sfa_server.cli", "serve", "--database-url", str(db), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the server did not start"
+                time.sleep(0.1)
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/sync/pull", timeout=2).status_code == 426
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO"
+    assert re.search(stamp + r' uvicorn\.access: 127\.0\.0\.1:\d+ - "GET /health HTTP/1\.1" 200', out), out
+    assert re.search(stamp + r' uvicorn\.access: .*"GET /api/v1/sync/pull HTTP/1\.1" 426', out), out
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert lines and all(re.match(r"\d{4}-\d\d-\d\d ", line) for line in lines), out
