@@ -158,3 +158,16 @@ def test_a_push_answered_on_the_short_path_replays_identically_on_the_route(env:
     bad = anna.post("/sync/push", json={"commands": [cmd, cmd]})
     assert bad.status_code == 422 and bad.json()["code"] == "invalid" and "twice" in bad.json()["detail"]
     anna.close()
+
+
+def test_large_push_answers_come_compressed_and_small_ones_plain(env: Env) -> None:
+    anna = env.api("anna")
+    many = [command("quote.send", quote_id=f"missing-{i}") for i in range(12)]
+    big = anna.post("/sync/push", json={"commands": many}, headers={"Accept-Encoding": "gzip"})
+    assert big.status_code == 200 and big.headers["content-encoding"] == "gzip"
+    assert [a["id"] for a in big.json()["results"]] == [c["id"] for c in many]
+    plain = anna.post("/sync/push", json={"commands": many}, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json() == big.json()
+    small = anna.post("/sync/push", json={"commands": []}, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers and small.json() == {"results": []}
+    anna.close()
