@@ -175,3 +175,20 @@ def test_a_role_that_cannot_see_other_sessions_falls_back_to_the_safe_watermark(
         plain.dispose()
         with pg_admin.connect() as c:
             c.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+
+
+def test_a_pull_plans_with_generic_plans_for_its_own_transaction_only(pg_sessions: sessionmaker[Session]) -> None:
+    """pull_context switches PostgreSQL's plan cache to generic plans (the positions statement is
+    not planned again at every pull) for the pull's transaction; the connection goes back to the pool
+    as it was."""
+    from sfa_server.feed import pull_context
+
+    engine = pg_sessions.kw["bind"]
+    with engine.connect() as conn:
+        with Session(bind=conn) as session, session.begin():
+            before = session.execute(text("SHOW plan_cache_mode")).scalar_one()
+            context = pull_context(session)
+            assert session.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_generic_plan"
+            assert context.watermark > 0
+        assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == before == "auto"
+        conn.rollback()
