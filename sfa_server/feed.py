@@ -39,6 +39,8 @@ from sfa_server.retention import HORIZON_SEQ, HORIZON_TX, history_horizon, horiz
 from sfa_server.scope import row_for, scope_clause, table_of
 
 router = APIRouter(prefix="/sync", tags=["sync"])
+#: The longest `cursor` and `streams` a pull accepts (the routes' Query bounds; sfa_server.sync_path too).
+CURSOR_MAX_LENGTH, STREAMS_MAX_LENGTH = 100, 1000
 # The oldest transaction id that may still commit, among the transactions of THIS database only
 # (the snapshot's xmin would let a long transaction in another database of the cluster stall the
 # feed). Soundness: the snapshot's xmax is read first (same statement, statement snapshot), so every
@@ -531,11 +533,11 @@ def pull(
     request: Request,
     principal: CurrentUser,
     sessions: Sessions,
-    cursor: Annotated[str, Query(max_length=100, description="the opaque cursor of the previous page; "
+    cursor: Annotated[str, Query(max_length=CURSOR_MAX_LENGTH, description="the opaque cursor of the previous page; "
                                  "empty: from scratch", json_schema_extra={"pattern": CURSOR_PATTERN})] = "",
     limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_SIZE)] = p.DEFAULT_PAGE_SIZE,
     streams: Annotated[
-        str, Query(max_length=1000, description="comma-separated stream names; all if empty",
+        str, Query(max_length=STREAMS_MAX_LENGTH, description="comma-separated stream names; all if empty",
                    json_schema_extra={"pattern": STREAMS_PATTERN})
     ] = "",
 ) -> Response:
@@ -612,7 +614,7 @@ def first_sync_page(session: Session, principal: Principal, at: tuple[Position, 
 def checksums(
     principal: CurrentUser,
     sessions: Sessions,
-    streams: Annotated[str, Query(max_length=1000, description="comma-separated; all if empty",
+    streams: Annotated[str, Query(max_length=STREAMS_MAX_LENGTH, description="comma-separated; all if empty",
                                   json_schema_extra={"pattern": STREAMS_PATTERN})] = "",
 ) -> dict[str, Any]:
     """Per stream: how many rows the caller's replica should hold and their checksum."""

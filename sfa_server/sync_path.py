@@ -22,13 +22,14 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import anyio.to_thread
+from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sfa_desktop.sync import protocol as p
 from sfa_server.answers import answer_for
 from sfa_server.deps import Principal, principal_of
-from sfa_server.feed import pull_answer
+from sfa_server.feed import CURSOR_MAX_LENGTH, STREAMS_MAX_LENGTH, pull_answer
 from sfa_server.push import push_answer
 
 PULL_PATH = f"{p.API_PREFIX}/sync/pull"
@@ -36,7 +37,6 @@ PUSH_PATH = f"{p.API_PREFIX}/sync/push"
 #: The pull's parameters and their bounds, as the route declares them (feed.pull).
 _PULL_PARAMS = frozenset({"cursor", "limit", "streams"})
 _LIMIT = re.compile(r"[1-9][0-9]{0,5}")
-_MAX_CURSOR, _MAX_STREAMS = 100, 1000
 
 
 class SyncShortPath:
@@ -51,21 +51,22 @@ class SyncShortPath:
             if path == PULL_PATH and method == "GET":
                 args = pull_arguments(scope.get("query_string", b""))
                 if args is not None:
-                    await self._answer(scope, send, pull_answer, *args, _header(scope, b"accept-encoding"))
+                    await self._answer(scope, send, pull_answer, *args)
                     return
             elif path == PUSH_PATH and method == "POST":
                 body, receive = await _body(receive)
                 docs = push_commands(scope, body)
                 if docs is not None:
-                    await self._answer(scope, send, push_answer, docs, _header(scope, b"accept-encoding"))
+                    await self._answer(scope, send, push_answer, docs)
                     return
         await self.app(scope, receive, send)
 
     async def _answer(self, scope: Scope, send: Send, work: Any, *args: Any) -> None:
-        state = scope["app"].state
-        header = _header(scope, b"authorization")
+        """`work(principal, sessions, *args, accept_encoding)` on a worker thread, its answer sent."""
+        headers, state = Headers(scope=scope), scope["app"].state
         try:
-            response = await anyio.to_thread.run_sync(_with_caller, work, header, state, *args)
+            response = await anyio.to_thread.run_sync(_with_caller, work, headers.get("authorization", ""), state,
+                                                      *args, headers.get("accept-encoding", ""))
         except Exception as exc:  # mapped as the routes' exception handlers map it
             response = answer_for(exc)
             if response is None:
@@ -84,7 +85,7 @@ def pull_arguments(query_string: bytes) -> tuple[str, int, str] | None:
         return None
     cursor, streams = given.get("cursor", ""), given.get("streams", "")
     limit = given.get("limit")
-    if len(cursor) > _MAX_CURSOR or len(streams) > _MAX_STREAMS:
+    if len(cursor) > CURSOR_MAX_LENGTH or len(streams) > STREAMS_MAX_LENGTH:
         return None
     if limit is None:
         return cursor, p.DEFAULT_PAGE_SIZE, streams
@@ -96,7 +97,7 @@ def pull_arguments(query_string: bytes) -> tuple[str, int, str] | None:
 def push_commands(scope: Scope, body: bytes) -> list[dict[str, Any]] | None:
     """The commands of a push body when it is exactly {"commands": [object, ...]} within bounds,
     sent as JSON; None otherwise (the route's model then answers, 422 with what is wrong)."""
-    content_type = _header(scope, b"content-type").split(";")[0].strip().lower()
+    content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
         return None
     try:
@@ -116,13 +117,6 @@ def _with_caller(work: Any, header: str, state: Any, *args: Any) -> Response:
     """On a worker thread: the caller's check, then the work; one hand-off for both."""
     principal: Principal = principal_of(header, state.sessions, state)
     return work(principal, state.sessions, *args)
-
-
-def _header(scope: Scope, name: bytes) -> str:
-    for key, value in scope["headers"]:
-        if key == name:
-            return value.decode("latin-1")
-    return ""
 
 
 async def _body(receive: Receive) -> tuple[bytes, Receive]:
