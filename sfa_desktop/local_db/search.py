@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,21 +116,37 @@ def replace_triggers(conn: Connection) -> None:
             conn.exec_driver_sql(statement)
 
 
+def _suspended(conn: Connection) -> list[_Index]:
+    present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return [index for index in INDEXES if not set(_trigger_names(index)) <= present]
+
+
 def search_suspended(conn: Connection) -> bool:
     """True when some search trigger is missing (a bulk load is running or was interrupted)."""
-    wanted = {n for index in INDEXES for n in _trigger_names(index)}
-    present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    return not wanted <= present
+    return bool(_suspended(conn))
 
 
-def resume_search(conn: Connection) -> None:
-    """Put the search triggers back and re-index every row (one FTS5 'rebuild' per index)."""
-    for index in INDEXES:
+def suspended_tables(conn: Connection) -> list[str]:
+    """The tables whose search index is not kept in step (its triggers missing)."""
+    return [index.table for index in _suspended(conn)]
+
+
+def search_tables() -> tuple[str, ...]:
+    """The tables a search index is kept of."""
+    return tuple(index.table for index in INDEXES)
+
+
+def resume_search(conn: Connection, tables: Collection[str] | None = None) -> None:
+    """Put the search triggers back and re-index (one FTS5 'rebuild' per index that was suspended);
+    of these tables only, when given (a bulk load re-indexes a table once its rows are in)."""
+    for index in _suspended(conn):
+        if tables is not None and index.table not in tables:
+            continue
         for name in _trigger_names(index):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         for statement in _trigger_ddl(index):
             conn.exec_driver_sql(statement)
-    rebuild_search(conn)
+        conn.exec_driver_sql(f"INSERT INTO {index.fts}({index.fts}) VALUES ('rebuild')")
 
 
 def ensure_search(conn: Connection) -> bool:

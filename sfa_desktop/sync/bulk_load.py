@@ -278,6 +278,11 @@ class PreparedPage:
     reset: list[str]
     steps: list[_Step]
 
+    @property
+    def snapshot_streams(self) -> list[str]:
+        """The streams this page brings snapshot rows of."""
+        return [step.stream for step in self.steps if step.snapshot]
+
 
 def prepare_bulk_page(doc: Any) -> PreparedPage:
     """Validate a raw first-sync page and bind its values (no database work; raises ProtocolError).

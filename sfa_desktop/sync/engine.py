@@ -24,7 +24,7 @@ from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
 from sfa_desktop.local_db.errors import ReplicaError, ReplicaFullError
 from sfa_desktop.local_db.models import LINE_PARENTS, OutboxCommand, has_dirty, line_streams_of, table_of
-from sfa_desktop.sync import answers, apply, bulk_load, conflicts, outbox, protocol, state
+from sfa_desktop.sync import answers, apply, bulk_builds, bulk_load, conflicts, outbox, protocol, state
 from sfa_desktop.sync.errors import (
     AuthenticationRequiredError,
     DeviceRevokedError,
@@ -69,6 +69,9 @@ class SyncReport:
     #: Of `seconds`: waiting for pulled pages (server and network) and writing them locally.
     seconds_waiting: float = 0.0
     seconds_applying: float = 0.0
+    #: Of `seconds_applying`: a first sync's work after its last page (the indexes and search not yet
+    #: built while waiting for pages, the foreign keys, the checkpoint).
+    seconds_finishing: float = 0.0
     #: What the sync changed in the replica (pulled pages and push answers).
     changes: Changes = field(default_factory=Changes)
     #: Orders the office decided since the last sync.
@@ -349,6 +352,7 @@ class SyncEngine:
         rows_done = 0
         orphaned: set[str] = set()
         counted: list[str] | None = None  # streams whose count differs; None: the server sent none
+        builds = bulk_builds.TableBuilds(self.replica)  # finished tables' indexes, built while waiting
 
         def fetch(cursor: str | None) -> tuple[Any, dict[str, Any], bulk_load.PreparedPage]:
             # on the fetching thread: the next page is validated and bound while this one is written
@@ -366,6 +370,8 @@ class SyncEngine:
                     if not ahead.done():
                         committing = time.monotonic()
                         writer.commit()  # nothing to write while waiting: others may write meanwhile
+                        while not ahead.done() and not cancel.cancelled and builds.build_one():
+                            pass
                         report.seconds_applying += time.monotonic() - committing
                     waited = time.monotonic()
                     try:
@@ -394,6 +400,7 @@ class SyncEngine:
                             # the snapshot is complete: what it brought must be what the server counted
                             counted = _counts_match(session.connection(), counts)
                         writer.wrote(page.rows)
+                        builds.reached(prepared.snapshot_streams)
                     except BaseException as error:
                         if isinstance(error, Exception) and not isinstance(error, ReplicaError):
                             writer.commit()
@@ -426,7 +433,8 @@ class SyncEngine:
                     orphaned |= broken
                     conflicts.request_resync(session, sorted(broken))
             self.replica.checkpoint()  # the load's write-ahead log, folded in once, not by the next syncs
-            report.seconds_applying += time.monotonic() - finishing
+            report.seconds_finishing = time.monotonic() - finishing
+            report.seconds_applying += report.seconds_finishing
         except BaseException as error:
             # An interrupted first sync: the pages applied stay, and so do working indexes and search.
             if not isinstance(error, DeviceRevokedError):
