@@ -24,7 +24,7 @@ from sfa_desktop.local_db.coltypes import utc_now
 from sfa_desktop.local_db.engine import Replica
 from sfa_desktop.local_db.errors import ReplicaError, ReplicaFullError
 from sfa_desktop.local_db.models import LINE_PARENTS, OutboxCommand, has_dirty, line_streams_of, table_of
-from sfa_desktop.sync import answers, apply, bulk_builds, bulk_load, conflicts, outbox, protocol, state
+from sfa_desktop.sync import answers, apply, bulk_builds, bulk_load, conflicts, outbox, pages_ahead, protocol, state
 from sfa_desktop.sync.errors import (
     AuthenticationRequiredError,
     DeviceRevokedError,
@@ -341,10 +341,11 @@ class SyncEngine:
     def _pull_bulk(self, report: SyncReport, cancel: CancelToken) -> bool:
         """A first sync: load the whole replica in bulk.
 
-        Secondary indexes and search are dropped first and built once after the last page (an
-        interrupted load leaves them missing, which the next open or sync repairs); each page is
-        validated and bound straight from its JSON and committed with its cursor, so the load
-        resumes where it stopped; foreign keys are checked once at the end.
+        Secondary indexes and search are dropped first and built table by table once a table's
+        rows are in, while the load waits for pages, the rest after the last page (an interrupted
+        load leaves them missing, which the next open or sync repairs); pages are fetched on their
+        own thread, each validated and bound straight from its JSON and committed with its cursor,
+        so the load resumes where it stopped; foreign keys are checked once at the end.
         """
         with self.replica.bulk_session() as session:
             search.suspend_search(session.connection())
@@ -354,37 +355,32 @@ class SyncEngine:
         counted: list[str] | None = None  # streams whose count differs; None: the server sent none
         builds = bulk_builds.TableBuilds(self.replica)  # finished tables' indexes, built while waiting
 
-        def fetch(cursor: str | None) -> tuple[Any, dict[str, Any], bulk_load.PreparedPage]:
-            # on the fetching thread: the next page is validated and bound while this one is written
-            doc, extra = self.transport.pull_raw(cursor=cursor, limit=self.page_size)
-            try:
-                return doc, extra, bulk_load.prepare_bulk_page(doc)
-            except protocol.ProtocolError as error:
-                raise ProtocolViolationError(str(error)) from error
+        def fetch(cursor: str | None) -> tuple[Any, dict[str, Any]]:
+            return self.transport.pull_raw(cursor=cursor, limit=self.page_size)
 
         try:
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sfa-pull") as prefetch, \
-                    _BulkWriter(self.replica) as writer:
-                ahead = prefetch.submit(fetch, None)
+            # the pages come on their own thread, each asked for as soon as the one before is decoded;
+            # this thread validates, binds and writes them
+            with pages_ahead.PagesAhead(fetch, None) as pages, _BulkWriter(self.replica) as writer:
                 while True:
-                    if not ahead.done():
+                    if not pages.ready():
                         committing = time.monotonic()
                         writer.commit()  # nothing to write while waiting: others may write meanwhile
-                        while not ahead.done() and not cancel.cancelled and builds.build_one():
+                        while not pages.ready() and not cancel.cancelled and builds.build_one():
                             pass
                         report.seconds_applying += time.monotonic() - committing
                     waited = time.monotonic()
                     try:
-                        doc, extra, prepared = ahead.result()
-                    except BaseException:
+                        doc, extra = pages.take()
+                        applying = time.monotonic()
+                        report.seconds_waiting += applying - waited
+                        prepared = bulk_load.prepare_bulk_page(doc)
+                    except BaseException as error:
                         writer.commit()  # the pages written so far are whole: they stay
+                        if isinstance(error, protocol.ProtocolError):
+                            raise ProtocolViolationError(str(error)) from error
                         raise
-                    applying = time.monotonic()
-                    report.seconds_waiting += applying - waited
                     cancel.raise_if_cancelled()
-                    more, next_cursor = doc.get("has_more"), doc.get("cursor")
-                    if more is True and isinstance(next_cursor, str) and 0 < len(next_cursor) <= 200:
-                        ahead = prefetch.submit(fetch, next_cursor)
                     try:
                         session = writer.session()
                         with session.begin_nested():  # a bad page goes alone: the pages before it stay
@@ -406,8 +402,6 @@ class SyncEngine:
                             writer.commit()
                         else:
                             writer.rollback()
-                        if more is True:
-                            ahead.cancel()
                         raise
                     report.seconds_applying += time.monotonic() - applying
                     report.pages += 1
@@ -421,7 +415,6 @@ class SyncEngine:
                         break
                     if cancel.cancelled:
                         writer.commit()
-                        ahead.cancel()
                         cancel.raise_if_cancelled()
             finishing = time.monotonic()
             with self.replica.bulk_session() as session:
