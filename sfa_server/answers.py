@@ -18,14 +18,14 @@ log = logging.getLogger("sfa_server.app")
 GZIP_MIN_BYTES = 1000
 
 
-def json_answer(body: bytes, accept_encoding: str, level: int) -> Response:
+def json_answer(body: bytes, accept_encoding: str, level: int, headers: dict[str, str] | None = None) -> Response:
     """A JSON body written by the route itself, gzip-compressed here at `level` when the client
     accepts gzip (the routes that do this are exempt from the gzip middleware: CompressResponses)."""
     if len(body) > GZIP_MIN_BYTES and "gzip" in accept_encoding.lower():
         packer = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: a gzip stream
         return Response(content=packer.compress(body) + packer.flush(), media_type="application/json",
-                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
-    return Response(content=body, media_type="application/json")
+                        headers={**(headers or {}), "Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return Response(content=body, media_type="application/json", headers=headers)
 
 
 def api_error(exc: ApiError) -> JSONResponse:

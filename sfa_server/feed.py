@@ -520,7 +520,9 @@ def page_response(doc: Mapping[str, Any], accept_encoding: str = "") -> Response
     """Compact JSON written straight from the page (values are already JSON-safe wire values),
     compressed here when the client accepts gzip (the middleware leaves an encoded body alone)."""
     level = SNAPSHOT_GZIP_LEVEL if doc.get("tables") else PAGE_GZIP_LEVEL
-    return json_answer(snapshot.page_body(doc).encode("utf-8"), accept_encoding, level)
+    # the next cursor in a header too: a client may ask for the next page before decoding this one
+    headers = {p.NEXT_CURSOR_HEADER: doc["cursor"]} if doc.get("has_more") is True else None
+    return json_answer(snapshot.page_body(doc).encode("utf-8"), accept_encoding, level, headers)
 
 
 @router.get(

@@ -35,7 +35,7 @@ from sfa_desktop.sync.errors import (
 )
 from sfa_desktop.sync.events import CancelToken, Decision, Event, EventBus, Phase, SyncListeners, SyncStatus
 from sfa_desktop.sync.locking import SyncLock
-from sfa_desktop.sync.transport import Transport
+from sfa_desktop.sync.transport import PullAnswer, Transport, decode_pull
 
 log = logging.getLogger(__name__)
 
@@ -355,13 +355,24 @@ class SyncEngine:
         counted: list[str] | None = None  # streams whose count differs; None: the server sent none
         builds = bulk_builds.TableBuilds(self.replica)  # finished tables' indexes, built while waiting
 
-        def fetch(cursor: str | None) -> tuple[Any, dict[str, Any]]:
-            return self.transport.pull_raw(cursor=cursor, limit=self.page_size)
+        def fetch(cursor: str | None) -> PullAnswer:
+            return self.transport.pull_bytes(cursor=cursor, limit=self.page_size)
+
+        def prepare(answer: PullAnswer) -> tuple[Any, dict[str, Any], bulk_load.PreparedPage]:
+            doc, extra = decode_pull(answer)
+            try:
+                prepared = bulk_load.prepare_bulk_page(doc)
+            except protocol.ProtocolError as error:
+                raise ProtocolViolationError(str(error)) from error
+            # the rows live on in the bound tuples only: the page's head is what is read from here on
+            return {k: v for k, v in doc.items() if k not in ("tables", "changes")}, extra, prepared
 
         try:
-            # the pages come on their own thread, each asked for as soon as the one before is decoded;
-            # this thread validates, binds and writes them
-            with pages_ahead.PagesAhead(fetch, None) as pages, _BulkWriter(self.replica) as writer:
+            # the pages are fetched, decoded, validated and bound on two threads of their own, the next
+            # asked for as soon as its cursor is known; this thread writes them
+            with pages_ahead.PagesAhead(fetch, prepare, None, follow=lambda answer: answer.next_cursor,
+                                        following=lambda page: pages_ahead.next_cursor(page[0])) as pages, \
+                    _BulkWriter(self.replica) as writer:
                 while True:
                     if not pages.ready():
                         committing = time.monotonic()
@@ -371,15 +382,12 @@ class SyncEngine:
                         report.seconds_applying += time.monotonic() - committing
                     waited = time.monotonic()
                     try:
-                        doc, extra = pages.take()
-                        applying = time.monotonic()
-                        report.seconds_waiting += applying - waited
-                        prepared = bulk_load.prepare_bulk_page(doc)
-                    except BaseException as error:
+                        doc, extra, prepared = pages.take()
+                    except BaseException:
                         writer.commit()  # the pages written so far are whole: they stay
-                        if isinstance(error, protocol.ProtocolError):
-                            raise ProtocolViolationError(str(error)) from error
                         raise
+                    applying = time.monotonic()
+                    report.seconds_waiting += applying - waited
                     cancel.raise_if_cancelled()
                     try:
                         session = writer.session()

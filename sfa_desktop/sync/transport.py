@@ -207,16 +207,19 @@ class Transport:
     def pull_raw(self, *, cursor: str | None, limit: int = protocol.DEFAULT_PAGE_SIZE) -> tuple[Any, dict[str, Any]]:
         """One page as parsed JSON, not yet validated: a first sync validates and binds it in one pass
         (sync.bulk_load.apply_bulk_page)."""
+        return decode_pull(self.pull_bytes(cursor=cursor, limit=limit))
+
+    def pull_bytes(self, *, cursor: str | None, limit: int = protocol.DEFAULT_PAGE_SIZE) -> PullAnswer:
+        """One page's body as it came (decompressed, not decoded), with the next cursor when the server
+        names it in a header: a first sync asks for the next page before decoding this one."""
         if not 1 <= limit <= protocol.MAX_PAGE_SIZE:
             raise ValueError(f"page size must be 1..{protocol.MAX_PAGE_SIZE}")
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["cursor"] = cursor
-        doc = self._call("GET", "/sync/pull", params=params)
-        if not isinstance(doc, dict):
-            raise ProtocolViolationError("pull answer is not an object")
-        extra = {k: v for k, v in doc.items() if k not in ("cursor", "has_more", "changes", "reset", "tables")}
-        return doc, extra
+        answer = self._call("GET", "/sync/pull", params=params, raw=True)
+        assert isinstance(answer, PullAnswer)
+        return answer
 
     def checksums(self, *, streams: Sequence[str] | None = None) -> dict[str, StreamChecksum]:
         """What the server says this device's replica should hold, per stream."""
@@ -254,14 +257,14 @@ class Transport:
 
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
               body: Any = None, auth: bool = True, login: bool = False,
-              retries: int | None = None) -> Any:
+              retries: int | None = None, raw: bool = False) -> Any:
         refreshed = False
         while True:
             if auth and not login:
                 self._ensure_access_token()
             try:
                 return self._call_with_retries(method, path, params=params, body=body, auth=auth,
-                                               login=login, retries=retries)
+                                               login=login, retries=retries, raw=raw)
             except _Unauthorized as error:
                 if login:
                     raise LoginFailedError(error.detail) from None
@@ -286,13 +289,13 @@ class Transport:
                 self.reauthenticate()
 
     def _call_with_retries(self, method: str, path: str, *, params: Mapping[str, Any] | None,
-                           body: Any, auth: bool, login: bool, retries: int | None) -> Any:
+                           body: Any, auth: bool, login: bool, retries: int | None, raw: bool = False) -> Any:
         attempts = (self.max_retries if retries is None else retries) + 1
         data, headers = self._encode_body(body)
         for attempt in range(attempts):
             try:
                 return self._send_once(method, path, params=params, data=data, headers=headers,
-                                       auth=auth, login=login)
+                                       auth=auth, login=login, raw=raw)
             except _TransportFault as fault:
                 if attempt + 1 >= attempts:
                     raise ServerUnreachableError(str(fault)) from None
@@ -330,7 +333,8 @@ class Transport:
         return headers
 
     def _send_once(self, method: str, path: str, *, params: Mapping[str, Any] | None,
-                   data: bytes | None, headers: dict[str, str], auth: bool, login: bool) -> Any:
+                   data: bytes | None, headers: dict[str, str], auth: bool, login: bool,
+                   raw: bool = False) -> Any:
         url = f"{self.base_url}{protocol.API_PREFIX}{path}"
         started = time.monotonic()
         sent_at = clock.system_now()
@@ -352,6 +356,8 @@ class Transport:
                   time.monotonic() - started, len(content))
         _learn_server_clock(resp.headers.get("Date"), sent_at, clock.system_now())
         if 200 <= status < 300:
+            if raw:
+                return PullAnswer(content, resp.headers.get(protocol.NEXT_CURSOR_HEADER))
             return _parse_json(content) if content or status != 204 else None
         self._raise_for_status(status, content, resp.headers, login=login)
         raise AssertionError("unreachable")
@@ -410,6 +416,26 @@ class _Unauthorized(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class PullAnswer:
+    """A pull page's body, not yet decoded, and the next cursor its header named (None: none)."""
+
+    content: bytes
+    next_cursor: str | None
+
+
+def decode_pull(answer: PullAnswer) -> tuple[Any, dict[str, Any]]:
+    """A pull answer's page as parsed JSON (not yet validated) and its extra fields; a header that
+    names another cursor than the page's own is refused."""
+    doc = _parse_json(answer.content)
+    if not isinstance(doc, dict):
+        raise ProtocolViolationError("pull answer is not an object")
+    if answer.next_cursor is not None and (doc.get("has_more") is not True or doc.get("cursor") != answer.next_cursor):
+        raise ProtocolViolationError("pull answer's next-cursor header does not match its page")
+    extra = {k: v for k, v in doc.items() if k not in ("cursor", "has_more", "changes", "reset", "tables")}
+    return doc, extra
 
 
 def _parse_json(content: bytes) -> Any:

@@ -107,7 +107,7 @@ def test_server_restarted_mid_sync(server: LiveServer, tmp_path: Path, agents: l
     agents.append(agent)
     agent.engine.page_size = 300
     pages_seen = 0
-    original_pull = agent.transport.pull_raw  # a first sync pulls raw pages (validated as they are written)
+    original_pull = agent.transport.pull_bytes  # a first sync pulls pages undecoded (decoded and validated ahead)
 
     def pull_then_stop(**kw: object):  # the server goes down after the third page
         nonlocal pages_seen
@@ -117,7 +117,7 @@ def test_server_restarted_mid_sync(server: LiveServer, tmp_path: Path, agents: l
             server.stop()
         return result
 
-    agent.transport.pull_raw = pull_then_stop  # type: ignore[method-assign]
+    agent.transport.pull_bytes = pull_then_stop  # type: ignore[method-assign]
     with pytest.raises(SyncError):
         agent.sync()
     with agent.replica.session() as s:
@@ -125,7 +125,7 @@ def test_server_restarted_mid_sync(server: LiveServer, tmp_path: Path, agents: l
         cursor = state.read_cursor(s).cursor
     assert cursor is not None  # three pages were kept
     server.start()
-    agent.transport.pull_raw = original_pull  # type: ignore[method-assign]
+    agent.transport.pull_bytes = original_pull  # type: ignore[method-assign]
     report = agent.sync(verify=True)
     assert report.mismatched == [] and report.resynced == []
     assert_healed(agent, server, [])

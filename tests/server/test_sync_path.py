@@ -171,3 +171,23 @@ def test_large_push_answers_come_compressed_and_small_ones_plain(env: Env) -> No
     small = anna.post("/sync/push", json={"commands": []}, headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in small.headers and small.json() == {"results": []}
     anna.close()
+
+
+def test_pages_with_more_to_come_name_the_next_cursor_in_a_header(env: Env) -> None:
+    anna = env.api("anna")
+    env.settle()
+    cursor, pages = None, 0
+    while True:
+        short, route = _pair(anna, limit=7, **({"cursor": cursor} if cursor else {}))
+        for answer in (short, route):
+            doc = answer.json()
+            if doc["has_more"]:
+                assert answer.headers[p.NEXT_CURSOR_HEADER] == doc["cursor"]
+            else:
+                assert p.NEXT_CURSOR_HEADER not in answer.headers
+        doc, pages = short.json(), pages + 1
+        if not doc["has_more"]:
+            break
+        cursor = doc["cursor"]
+    assert pages > 2  # snapshot pages and the feed's
+    anna.close()

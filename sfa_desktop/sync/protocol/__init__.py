@@ -84,6 +84,9 @@ PROTOCOL_VERSION: Final = 1
 #: Oldest client protocol version the server still accepts.
 MIN_PROTOCOL_VERSION: Final = 1
 PROTOCOL_HEADER: Final = "X-SFA-Protocol"
+#: On a pull answer with more to come: the page's own cursor, so a client may ask for the next page
+#: before decoding this one (optional: a client may ignore it; it must equal the body's cursor).
+NEXT_CURSOR_HEADER: Final = "X-SFA-Next-Cursor"
 DEVICE_HEADER: Final = "X-SFA-Device"
 API_PREFIX: Final = "/api/v1"
 
@@ -123,6 +126,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "MAX_PUSH_COMMANDS",
     "MIN_PROTOCOL_VERSION",
+    "NEXT_CURSOR_HEADER",
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
     "REJECTED",

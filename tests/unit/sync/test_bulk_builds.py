@@ -5,10 +5,17 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+from sqlalchemy import func, select
+
 from sfa_desktop.local_db import bulk, search
 from sfa_desktop.local_db.engine import Replica
+from sfa_desktop.local_db.models import table_of
+from sfa_desktop.sync import state
 from sfa_desktop.sync.bulk_builds import TableBuilds
 from sfa_desktop.sync.engine import SyncEngine
+from sfa_desktop.sync.errors import ProtocolViolationError
+from sfa_desktop.sync.protocol import NEXT_CURSOR_HEADER
 from sfa_desktop.sync.transport import MemoryTokenStore, Transport
 
 from .conftest import Answer, ScriptedPeer, Seen
@@ -102,3 +109,25 @@ def test_resuming_one_search_index_leaves_the_other_suspended(replica: Replica) 
         assert search.search_suspended(conn)
         search.resume_search(conn)
         assert not search.search_suspended(conn)
+
+
+@pytest.mark.parametrize("header", ["s9", "s1x"])
+def test_a_next_cursor_header_other_than_the_page_s_own_is_refused(peer: ScriptedPeer, replica: Replica,
+                                                                   header: str) -> None:
+    def script(seen: Seen) -> Answer:
+        if "/auth/" in seen.path:
+            return Answer(body=TOKENS)
+        if "/sync/pull" in seen.path and "cursor=" not in seen.path:
+            return Answer(body=snapshot("s1", table("products", PRODUCTS)), headers={NEXT_CURSOR_HEADER: header})
+        if "/sync/pull" in seen.path:
+            return Answer(body=snapshot("s2", table("customers", CUSTOMERS), more=False))
+        return Answer(404, {"detail": "no"})
+
+    peer.script = script
+    transport = Transport(peer.url, token_store=MemoryTokenStore("r0"), max_retries=0, timeout=(1, 5))
+    with pytest.raises(ProtocolViolationError, match="next-cursor header"):
+        SyncEngine(replica, transport).sync(verify=False)
+    with replica.session() as s:
+        assert s.scalar(select(func.count()).select_from(table_of("products"))) == 0
+        assert getattr(state.read_cursor(s), "cursor", None) is None
+        assert not search.search_suspended(s.connection())  # repaired: the replica is usable as it is
