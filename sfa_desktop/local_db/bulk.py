@@ -41,10 +41,9 @@ def missing_indexes(conn: Connection, tables: Collection[str] | None = None) -> 
             if str(index.name) not in present and (tables is None or index.table.name in tables)]
 
 
-def restore_indexes(conn: Connection, tables: Collection[str] | None = None) -> None:
-    """Build the missing indexes (each in one pass over its table: far cheaper than row by row);
-    of these tables only, when given (a bulk load builds a table's indexes once its rows are in)."""
-    for index in missing_indexes(conn, tables):
+def restore_indexes(conn: Connection) -> None:
+    """Build the missing indexes (each in one pass over its table: far cheaper than row by row)."""
+    for index in missing_indexes(conn):
         index.create(conn)
 
 

@@ -39,7 +39,6 @@ class TableBuilds:
         self.replica = replica
         self._finished = 0  # the streams before this position in STREAM_ORDER are queued
         self._due: deque[_Build] = deque()
-        self.built = 0
 
     def reached(self, streams: Iterable[str]) -> None:
         """A page brought snapshot rows of these streams: the streams before them are finished."""
@@ -55,7 +54,6 @@ class TableBuilds:
         build = self._due.popleft()
         with self.replica.bulk_session() as session:
             build(session.connection())
-        self.built += 1
         return True
 
 

@@ -293,7 +293,7 @@ def prepare_bulk_page(doc: Any) -> PreparedPage:
     if not isinstance(doc, dict):
         raise protocol.ProtocolError("pull answer is not an object")
     cursor, has_more = doc.get("cursor"), doc.get("has_more")
-    if not isinstance(cursor, str) or not cursor or len(cursor) > 200:
+    if not isinstance(cursor, str) or not cursor or len(cursor) > protocol.MAX_CURSOR_LENGTH:
         raise protocol.ProtocolError("pull answer has no valid cursor")
     if not isinstance(has_more, bool):
         raise protocol.ProtocolError("pull answer has no valid has_more")

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from sfa_desktop.sync.protocol import MAX_CURSOR_LENGTH
+
 _POLL_SECONDS = 0.05
-MAX_CURSOR_LENGTH = 200
 
 R = TypeVar("R")  # a fetched answer
 P = TypeVar("P")  # a prepared page
@@ -29,10 +30,7 @@ def next_cursor(doc: Any) -> str | None:
     page: the writer's own checks then say what is wrong with it)."""
     if not isinstance(doc, dict) or doc.get("has_more") is not True:
         return None
-    return valid_cursor(doc.get("cursor"))
-
-
-def valid_cursor(cursor: Any) -> str | None:
+    cursor = doc.get("cursor")
     return cursor if isinstance(cursor, str) and 0 < len(cursor) <= MAX_CURSOR_LENGTH else None
 
 
@@ -157,4 +155,4 @@ class PagesAhead(Generic[R, P]):
         self.close()
 
 
-__all__ = ["PagesAhead", "next_cursor", "valid_cursor"]
+__all__ = ["PagesAhead", "next_cursor"]

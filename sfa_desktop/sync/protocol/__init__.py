@@ -39,6 +39,7 @@ from sfa_desktop.sync.protocol.commands import (
 )
 from sfa_desktop.sync.protocol.pull import (
     DELETE,
+    MAX_CURSOR_LENGTH,
     UPSERT,
     Change,
     PullPage,
@@ -121,6 +122,7 @@ __all__ = [
     "LINE_FIELDS",
     "LINE_PARTS",
     "MAX_BODY_BYTES",
+    "MAX_CURSOR_LENGTH",
     "MAX_DOCUMENT_LINES",
     "MAX_INT",
     "MAX_PAGE_SIZE",

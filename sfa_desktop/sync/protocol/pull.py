@@ -9,6 +9,9 @@ from typing import Any
 from sfa_desktop.sync.protocol.streams import STREAMS, decode_row, encode_row
 from sfa_desktop.sync.protocol.values import ProtocolError
 
+#: The longest cursor a client accepts from the server (an opaque value it stores and sends back).
+MAX_CURSOR_LENGTH = 200
+
 UPSERT, DELETE = "u", "d"
 
 
@@ -141,7 +144,7 @@ def decode_pull_page(doc: Any) -> PullPage:
     if not isinstance(doc, dict):
         raise ProtocolError("pull answer is not an object")
     cursor, has_more = doc.get("cursor"), doc.get("has_more")
-    if not isinstance(cursor, str) or not cursor or len(cursor) > 200:
+    if not isinstance(cursor, str) or not cursor or len(cursor) > MAX_CURSOR_LENGTH:
         raise ProtocolError("pull answer has no valid cursor")
     if not isinstance(has_more, bool):
         raise ProtocolError("pull answer has no valid has_more")
