@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import gzip
 import json
 import logging
 import random
@@ -38,6 +37,7 @@ from sfa_desktop.sync.errors import (
     SyncError,
     UpdateRequiredError,
 )
+from sfa_desktop.sync.protocol import compression
 
 log = logging.getLogger(__name__)
 
@@ -319,7 +319,7 @@ class Transport:
             raise RequestRefusedError(f"request body of {len(raw)} bytes exceeds the protocol limit")
         headers = {"Content-Type": "application/json"}
         if self.compress_requests and len(raw) > 512:
-            raw = gzip.compress(raw, compresslevel=5)
+            raw = compression.gzip_bytes(raw, 5)
             headers["Content-Encoding"] = "gzip"
         return raw, headers
 
@@ -363,23 +363,36 @@ class Transport:
         raise AssertionError("unreachable")
 
     def _read_body(self, resp: requests.Response, started: float) -> bytes:
+        """The answer's body, decompressed, within the size limit and the deadline. A gzip body is
+        unpacked here (protocol.compression: ISA-L, three times faster than the zlib urllib3 uses)."""
         declared = resp.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
             raise ProtocolViolationError(f"answer of {declared} bytes is larger than allowed")
+        gzipped = resp.headers.get("Content-Encoding", "").strip().lower() == "gzip"
+        chunks = resp.raw.stream(_CHUNK, decode_content=False) if gzipped else resp.iter_content(_CHUNK)
+        unpacker = compression.Gunzip(self.max_response_bytes)
         parts, size = [], 0
-        for chunk in resp.iter_content(_CHUNK):
-            size += len(chunk)
-            if size > self.max_response_bytes:
-                raise ProtocolViolationError(
-                    f"answer larger than {self.max_response_bytes} bytes was refused")
-            if time.monotonic() - started > self.request_deadline:
-                raise _TransportFault(f"answer took longer than {self.request_deadline:.0f}s")
-            parts.append(chunk)
+        try:
+            for chunk in chunks:
+                if gzipped:
+                    unpacker.feed(chunk)
+                else:
+                    size += len(chunk)
+                    if size > self.max_response_bytes:
+                        raise compression.TooLarge(f"answer larger than {self.max_response_bytes} bytes was refused")
+                    parts.append(chunk)
+                if time.monotonic() - started > self.request_deadline:
+                    raise _TransportFault(f"answer took longer than {self.request_deadline:.0f}s")
+            body = unpacker.result() if gzipped else b"".join(parts)
+        except compression.TooLarge as error:
+            raise ProtocolViolationError(str(error)) from None
+        except compression.GzipError as error:
+            raise rex.ContentDecodingError(str(error)) from None  # a damaged answer: retried, as before
         try:
             self.bytes_received += int(resp.raw.tell())
         except (AttributeError, TypeError, ValueError):
             self.bytes_received += size
-        return b"".join(parts)
+        return body
 
     def _raise_for_status(self, status: int, content: bytes, headers: Mapping[str, str], *,
                           login: bool) -> None:
