@@ -122,8 +122,15 @@ def _pg_seqs(session: Session, n: int) -> list[int]:
 
 def stamp(session: Session) -> tuple[int, int]:
     """A fresh (change_tx, change_seq) for one change in the session's transaction."""
-    seq = _seqs(session, 1)[0]
-    return current_tx(session), seq
+    tx, seqs = stamps(session, 1)
+    return tx, seqs[0]
+
+
+def stamps(session: Session, n: int) -> tuple[int, list[int]]:
+    """The session's change_tx and n fresh change_seqs, in order, for rows a handler writes with
+    Core statements (ORM objects get theirs at the flush: _stamp_orm_writes)."""
+    seqs = _seqs(session, n)  # first: on PostgreSQL it reads the transaction's id too
+    return current_tx(session), seqs
 
 
 def _table(stream: str) -> Table:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import Insert, Table, bindparam, insert, select, union_all
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from sfa_desktop.domain import approval, lifecycle, numbering
@@ -17,10 +19,10 @@ from sfa_desktop.domain.signature import SignatureError, check_signature
 from sfa_desktop.sync import protocol as p
 from sfa_server.accounts import device_owns_number, renew_block_if_low
 from sfa_server.audit import audit
-from sfa_server.changes import next_counter
+from sfa_server.changes import next_counter, stamps
 from sfa_server.commands import Rejected, customer_in_scope, customer_to_read, require_agent, setting, today
 from sfa_server.deps import Principal
-from sfa_server.models import Order, OrderLine, Quote, QuoteLine, utcnow
+from sfa_server.models import Order, OrderLine, Quote, QuoteLine, Synced, utcnow
 from sfa_server.pricing import (
     customer_credit,
     honoured_quote,
@@ -104,12 +106,10 @@ def _is_latest(session: Session, quote: Quote) -> bool:
     return session.execute(select(Quote.id).where(Quote.previous_revision_id == quote.id)).first() is None
 
 
-def _write_lines(
-    session: Session, model: type, doc_field: str, doc_id: str, priced: dp.PricedDocument, *, new: bool = False
-) -> None:
+def _write_lines(session: Session, model: type, doc_field: str, doc_id: str, priced: dp.PricedDocument) -> None:
     # One read of the document's lines (their ids come from the document id and the line number),
-    # not one per line, and none for a new document: under load each statement is a round trip.
-    existing = {} if new else {
+    # not one per line: under load each statement is a round trip. (A new quote's: _insert_document.)
+    existing = {
         line.id: line
         for line in session.execute(select(model).where(getattr(model, doc_field) == doc_id)).scalars()
     }
@@ -126,6 +126,31 @@ def _write_lines(
     for line_id_, old in existing.items():
         if line_id_ not in keep:
             session.delete(old)
+
+
+@functools.cache
+def _insert_sql(table: Table) -> Insert:
+    return insert(table)
+
+
+def _insert_document(session: Session, document: Synced, lines: list[dict[str, Any]]) -> None:
+    """A new quote or order (a transient ORM object, never added to the session) and its lines,
+    stamped for the feed, in two Core statements: the ORM's flush of the same rows was a seventh
+    of a loaded worker's CPU (docs/benchmarks.md, 2026-12-06)."""
+    doc_table = type(document).__table__
+    line_table = LINES_OF[doc_table.name]
+    tx, seqs = stamps(session, 1 + len(lines))  # the document's stamp first: parents come first in the feed
+    # the attributes set, as the ORM would insert them: the others take their column's default
+    values = {k: v for k, v in sa_inspect(document).dict.items() if k in doc_table.c}
+    conn = session.connection()
+    conn.execute(_insert_sql(doc_table), {**values, "change_tx": tx, "change_seq": seqs[0]})
+    if lines:
+        conn.execute(_insert_sql(line_table),
+                     [{**row, "change_tx": tx, "change_seq": seq} for row, seq in zip(lines, seqs[1:], strict=True)])
+
+
+#: The table of a document's lines.
+LINES_OF: dict[str, Table] = {"quotes": QuoteLine.__table__, "orders": OrderLine.__table__}
 
 
 def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
@@ -172,15 +197,18 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
             currency="EUR",
             created_at=now,
         )
-        session.add(quote)
+        # not added to the session: a new quote is written by _insert_document
     quote.document_discount = pl.get("document_discount")
     quote.notes = pl.get("notes")
     quote.customer_reference = pl.get("customer_reference")
     quote.valid_until, quote.priced_on, quote.updated_at = valid_until, today(), now
     quote.taxable_total, quote.vat_total = totals.taxable_total, totals.vat_total
     quote.grand_total = totals.grand_total
-    session.flush()
-    _write_lines(session, QuoteLine, "quote_id", quote_id, priced, new=is_new)
+    if is_new:
+        _insert_document(session, quote, [line_row("quote_id", quote_id, x) for x in priced.lines])
+    else:
+        session.flush()
+        _write_lines(session, QuoteLine, "quote_id", quote_id, priced)
     if "expected" in pl:  # the agent says what it saw: compare with that
         changes = price_differences(pl, priced)
     else:  # an older client: compare with the quote as the server last priced it
@@ -359,12 +387,10 @@ def order_submit(session: Session, principal: Principal, cmd: p.Command) -> p.Co
         created_at=now,
         updated_at=now,
         created_by=principal.user_id,
-    )
-    session.add(order)
-    session.flush()
-    for x in priced.lines:
-        row = line_row("order_id", order_id, x)
-        session.add(OrderLine(**row, list_price=x.unit_price, unit_cost=x.unit_cost))
+    )  # not added to the session: written by _insert_document
+    session.flush()  # the honoured quote's change first, as before
+    _insert_document(session, order, [{**line_row("order_id", order_id, x), "list_price": x.unit_price,
+                                       "unit_cost": x.unit_cost} for x in priced.lines])
     audit(session, principal, "order.submit", "order", order_id,
           {"number": number, "status": status, "reasons": [r.message for r in reasons]})
     server = {

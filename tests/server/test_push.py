@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from sfa_server.models import AppliedCommand, Customer, Order, OrderLine, Quote
+from sfa_desktop.sync import protocol as p
+from sfa_server.models import AppliedCommand, Customer, Order, OrderLine, Quote, QuoteLine
 from tests.server.conftest import Env, command
 
 #: A document needs at least one line, on the server as on the client (one pricing of a document).
@@ -386,3 +387,68 @@ def test_prices_the_agent_saw_offline_are_compared_never_taken(env: Env) -> None
         assert s.get(Order, bad["payload"]["order_id"]) is None
         assert s.get(Order, stale["payload"]["order_id"]).grand_total == Decimal("115.90")
     anna.close()
+
+
+def test_a_new_quote_reaches_the_agents_other_device_whole_and_a_resave_replaces_its_lines(env: Env) -> None:
+    """A new quote is written with Core statements (documents._insert_quote), a re-save through the
+    ORM: both must stamp every row for the feed, the quote before its lines, in one transaction."""
+    anna, laptop = env.api("anna"), env.api("anna")
+    cursor, _ = laptop.pull_all()
+    qid, cust = str(uuid.uuid4()), env.world.customers["anna"][0]
+    lines = [{"product_id": "prod-1", "quantity": "3", "discount": "10+5"}, {"product_id": "prod-2", "quantity": "1"}]
+    [res] = anna.push(command("quote.save", quote_id=qid, customer_id=cust, lines=lines, notes="Consegna lunedì"))
+    assert res["status"] in ("applied", "changed"), res
+    cursor, changes = laptop.pull_all(cursor)
+    rows = {(c["s"], c["id"]): c["row"] for c in changes if c["op"] == p.UPSERT}
+    quote = rows[("quotes", qid)]
+    assert quote["number"] == res["server"]["number"] and quote["notes"] == "Consegna lunedì"
+    assert quote["status"] == "draft" and quote["revision"] == 1 and quote["currency"] == "EUR"
+    assert Decimal(quote["grand_total"]) == Decimal(res["server"]["grand_total"]) and quote["customer_id"] == cust
+    pulled = sorted((r for (s, _), r in rows.items() if s == "quote_lines"), key=lambda r: r["line_no"])
+    assert [(r["product_id"], r["unit_price"], r["discount"]) for r in pulled] == [
+        (x["product_id"], x["unit_price"], x["discount"]) for x in res["server"]["lines"]]
+    assert all(r["quote_id"] == qid for r in pulled)
+    with env.sessions() as s:
+        stamps = s.execute(select(Quote.change_tx, Quote.change_seq).where(Quote.id == qid)).one()
+        line_stamps = s.execute(select(QuoteLine.change_tx, QuoteLine.change_seq)
+                                .where(QuoteLine.quote_id == qid)).all()
+    assert {tx for tx, _ in line_stamps} == {stamps.change_tx}
+    assert stamps.change_seq < min(seq for _, seq in line_stamps)
+
+    [res] = anna.push(command("quote.save", quote_id=qid, customer_id=cust, lines=lines[1:]))
+    assert res["status"] in ("applied", "changed"), res
+    _, changes = laptop.pull_all(cursor)
+    ops = {(c["s"], c["op"]) for c in changes}
+    assert ("quotes", p.UPSERT) in ops and ("quote_lines", p.DELETE) in ops
+    with env.sessions() as s:
+        assert s.execute(select(func.count()).select_from(QuoteLine).where(QuoteLine.quote_id == qid)).scalar_one() == 1
+    anna.close()
+    laptop.close()
+
+
+def test_a_new_order_reaches_the_agents_other_device_with_its_lines_and_reasons(env: Env) -> None:
+    """Orders are written as quotes are (documents._insert_document): stamped, the order before its
+    lines, with the approval reasons and the lines' server-only costs stored."""
+    anna, laptop = env.api("anna"), env.api("anna")
+    cursor, _ = laptop.pull_all()
+    oid, cust = str(uuid.uuid4()), env.world.customers["anna"][1]
+    [res] = anna.push(command("order.submit", order_id=oid, customer_id=cust, notes="Urgente",
+                              lines=[{"product_id": "prod-2", "quantity": "5", "discount": "30"},
+                                     {"product_id": "prod-1", "quantity": "2"}]))
+    assert res["status"] == "applied" and res["server"]["status"] == "pending_approval", res
+    _, changes = laptop.pull_all(cursor)
+    rows = {(c["s"], c["id"]): c["row"] for c in changes if c["op"] == p.UPSERT}
+    order = rows[("orders", oid)]
+    assert order["status"] == "pending_approval" and order["notes"] == "Urgente"
+    assert order["number"] == res["server"]["number"]
+    assert {r["rule"] for r in order["approval_reasons"]} == {r["rule"] for r in res["server"]["approval_reasons"]}
+    assert sorted(r["product_id"] for (s, _), r in rows.items() if s == "order_lines") == ["prod-1", "prod-2"]
+    with env.sessions() as s:
+        head = s.execute(select(Order.change_tx, Order.change_seq).where(Order.id == oid)).one()
+        lines = s.scalars(select(OrderLine).where(OrderLine.order_id == oid).order_by(OrderLine.line_no)).all()
+        assert [ln.list_price for ln in lines] == [Decimal(x["unit_price"]) for x in res["server"]["lines"]]
+        assert all(ln.unit_cost is not None for ln in lines)
+        assert {ln.change_tx for ln in lines} == {head.change_tx}
+        assert head.change_seq < min(ln.change_seq for ln in lines)
+    anna.close()
+    laptop.close()
