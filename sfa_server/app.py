@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,6 +20,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sfa_desktop.sync import protocol as p
+from sfa_desktop.sync.protocol import compression
 from sfa_server import answers
 from sfa_server.deps import ApiError, Sessions
 from sfa_server.sync_path import SyncShortPath
@@ -98,13 +98,14 @@ class RequestGate:
                 break
         encoding = headers.get("content-encoding", "identity").strip().lower()
         if encoding == "gzip":
-            inflater = zlib.decompressobj(wbits=31)
+            unpacker = compression.Gunzip(p.MAX_BODY_BYTES)
             try:
-                data = inflater.decompress(bytes(body), p.MAX_BODY_BYTES + 1)
-            except zlib.error:
+                unpacker.feed(bytes(body))
+                data = unpacker.result()
+            except compression.GzipError:
                 await _reply(scope, receive, send, 400, "The gzip request body is corrupt.", "bad_encoding")
                 return
-            if len(data) > p.MAX_BODY_BYTES or inflater.unconsumed_tail:
+            except compression.TooLarge:
                 await _reply(
                     scope,
                     receive,
