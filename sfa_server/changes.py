@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from sfa_server.direct_sql import run
 from sfa_server.models import (
     STREAM_MODELS,
     Base,
@@ -70,7 +71,7 @@ _NEW_COUNTER_SQL = insert(Counter.__table__).values(name=bindparam("counter"), v
 def _bump_counter(session: Session, name: str, n: int) -> int:
     """Add n to a counter and return its new value (the last of the n values allocated)."""
     conn = session.connection()
-    done = conn.execute(_BUMP_SQL, {"counter": name, "n": n}).scalar_one_or_none()
+    done = run(conn, _BUMP_SQL, {"counter": name, "n": n}).scalar_one_or_none()
     if done is not None:
         return int(done)
     conn.execute(_NEW_COUNTER_SQL, {"counter": name, "n": n})

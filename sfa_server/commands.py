@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from sfa_desktop.domain.messages import Message, UserError, format_message
 from sfa_server.deps import Principal
+from sfa_server.direct_sql import run
 from sfa_server.models import Customer, Setting
 
 
@@ -48,7 +49,7 @@ _SETTING_SQL = select(Setting.__table__.c.value).where(Setting.__table__.c.id ==
 
 def setting(session: Session, key: str, default: Any = None) -> Any:
     # a Core statement built once: a push reads a setting, and session.get costs 2.3x its CPU
-    row = session.connection().execute(_SETTING_SQL, {"key": key}).first()
+    row = run(session.connection(), _SETTING_SQL, {"key": key}).first()
     return default if row is None or row.value is None else row.value
 
 
@@ -63,7 +64,7 @@ _CUSTOMER_SQL = select(Customer.__table__).where(Customer.__table__.c.id == bind
 def customer_to_read(session: Session, principal: Principal, customer_id: str) -> Any:
     """customer_in_scope for a handler that only reads the customer (prices a quote): a Core row
     with the same attributes, without an ORM object's loading cost (a push's hottest read)."""
-    return _in_scope(session.connection().execute(_CUSTOMER_SQL, {"id": customer_id}).first(), principal,
+    return _in_scope(run(session.connection(), _CUSTOMER_SQL, {"id": customer_id}).first(), principal,
                      customer_id, None)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_desktop.sync.protocol import safe_text
+from sfa_server.direct_sql import run
 from sfa_server.models import Device, ServerSecret, User
 from sfa_server.tokens import TokenError, read_access_token
 
@@ -98,7 +99,7 @@ def principal_of(header: str, sessions: sessionmaker[Session], state: object) ->
             # last-seen update below is then a statement of its own, committed at once)
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         # one statement, not two ORM loads: under load every round trip to the database counts
-        row = conn.execute(_PRINCIPAL_SQL, {"device_id": claims.device_id, "user_id": claims.user_id}).first()
+        row = run(conn, _PRINCIPAL_SQL, {"device_id": claims.device_id, "user_id": claims.user_id}).first()
         if row is None:
             raise ApiError(401, "Unknown device or user: sign in again.", "invalid_token")
         if row.revoked_at is not None:

@@ -22,6 +22,7 @@ from sfa_server.audit import audit
 from sfa_server.changes import next_counter, stamps
 from sfa_server.commands import Rejected, customer_in_scope, customer_to_read, require_agent, setting, today
 from sfa_server.deps import Principal
+from sfa_server.direct_sql import run
 from sfa_server.models import Order, OrderLine, Quote, QuoteLine, Synced, utcnow
 from sfa_server.pricing import (
     customer_credit,
@@ -45,7 +46,7 @@ _NUMBER_TAKEN_SQL = union_all(
 
 
 def _number_taken(session: Session, number: str) -> bool:
-    return session.connection().execute(_NUMBER_TAKEN_SQL, {"number": number}).first() is not None
+    return run(session.connection(), _NUMBER_TAKEN_SQL, {"number": number}).first() is not None
 
 
 def assign_number(session: Session, principal: Principal, kind: str, proposed: Any) -> tuple[str, bool]:
@@ -129,6 +130,7 @@ def _write_lines(session: Session, model: type, doc_field: str, doc_id: str, pri
 
 
 @functools.cache
+@functools.cache
 def _insert_sql(table: Table) -> Insert:
     return insert(table)
 
@@ -143,14 +145,17 @@ def _insert_document(session: Session, document: Synced, lines: list[dict[str, A
     # the attributes set, as the ORM would insert them: the others take their column's default
     values = {k: v for k, v in sa_inspect(document).dict.items() if k in doc_table.c}
     conn = session.connection()
-    conn.execute(_insert_sql(doc_table), {**values, "change_tx": tx, "change_seq": seqs[0]})
+    run(conn, _insert_sql(doc_table), {**values, "change_tx": tx, "change_seq": seqs[0]})
     if lines:
-        conn.execute(_insert_sql(line_table),
+        run(conn, _insert_sql(line_table),
                      [{**row, "change_tx": tx, "change_seq": seq} for row, seq in zip(lines, seqs[1:], strict=True)])
 
 
 #: The table of a document's lines.
 LINES_OF: dict[str, Table] = {"quotes": QuoteLine.__table__, "orders": OrderLine.__table__}
+
+
+_QUOTE_EXISTS_SQL = select(Quote.__table__.c.id).where(Quote.__table__.c.id == bindparam("id")).with_for_update()
 
 
 def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.CommandResult:
@@ -161,7 +166,10 @@ def quote_save(session: Session, principal: Principal, cmd: p.Command) -> p.Comm
     if customer.status == "blocked":
         raise Rejected("customer_blocked", "push.customer_blocked_quote", customer=customer.name)
     lines = parse_lines(pl.get("lines"))
-    quote = session.get(Quote, quote_id, with_for_update=True)
+    # most saves are of a new quote: a Core read of its key first (locking the row if there is
+    # one), the ORM object only for a quote that exists (session.get was 6 % of a loaded worker)
+    exists = run(session.connection(), _QUOTE_EXISTS_SQL, {"id": quote_id}).first() is not None
+    quote = session.get(Quote, quote_id, with_for_update=True) if exists else None
     previous: dict[str, Decimal] = {}
     if quote is not None:
         customer_in_scope(session, principal, quote.customer_id,

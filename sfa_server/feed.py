@@ -34,6 +34,7 @@ from sfa_server.cursors import (
     untag_cursor,
 )
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
+from sfa_server.direct_sql import run
 from sfa_server.models import Counter, ScopeGrant, ScopeRemoval, Tombstone
 from sfa_server.retention import HORIZON_SEQ, HORIZON_TX, history_horizon, horizon_of
 from sfa_server.scope import row_for, scope_clause, table_of
@@ -121,7 +122,7 @@ def pull_context(session: Session) -> PullContext:
     """The PostgreSQL pull's four reads in one round trip (it must be the first read of the
     transaction that serves the page, like watermark's own statement: a fresh stats snapshot)."""
     _fresh_stats(session)
-    tx_bound, seq_bound, wm, horizon_tx, horizon_seq, _plans = session.execute(_PULL_CONTEXT_SQL).one()
+    tx_bound, seq_bound, wm, horizon_tx, horizon_seq, _plans = run(session.connection(), _PULL_CONTEXT_SQL).one()
     return PullContext(int(tx_bound), int(seq_bound), int(wm), horizon_of(horizon_tx, horizon_seq))
 
 
@@ -484,11 +485,11 @@ def _load_rows(
         for start in range(0, len(ids), _IN_BATCH):
             batch = {"ids": ids[start : start + _IN_BATCH]}
             if stream == "users":
-                for r in conn.execute(stmt, batch).mappings():
+                for r in run(conn, stmt, batch).mappings():
                     row = row_for(principal, stream, r)
                     found[(stream, r["id"])] = p.encode_row(stream, row)
                 continue
-            for values in conn.execute(stmt, batch):
+            for values in run(conn, stmt, batch):
                 row = encode(values)
                 found[(stream, row["id"])] = row
     return found

@@ -17,6 +17,7 @@ from sfa_desktop.domain.messages import Message
 from sfa_desktop.domain.pricing import PriceBreak, PriceListView, ProductTerms
 from sfa_desktop.sync.protocol import DECIMAL, MAX_DOCUMENT_LINES, encode_value, line_id
 from sfa_server.commands import Rejected
+from sfa_server.direct_sql import run
 from sfa_server.models import OpenItem, Order, PriceList, PriceListItem, Product, QuoteLine
 
 #: Orders the customer is committed to that are not invoiced yet: they count as credit exposure.
@@ -70,11 +71,11 @@ def _terms_and_lists(session: Session, customer: CustomerLike, product_ids: list
     list's code, their group), with the breaks of the products involved: the domain chooses the
     version by day. Two statements: the own list's code is looked up inside the first."""
     conn = session.connection()
-    lists = conn.execute(_LISTS_SQL, {"own": customer.price_list_id, "group": customer.price_group}).all()
+    lists = run(conn, _LISTS_SQL, {"own": customer.price_list_id, "group": customer.price_group}).all()
     own = next((x for x in lists if x.id == customer.price_list_id), None) if customer.price_list_id else None
     breaks: dict[str, dict[str, list[PriceBreak]]] = {p.id: {} for p in lists}
     if lists and product_ids:
-        for row in conn.execute(_BREAKS_SQL, {"lists": list(breaks), "products": product_ids}):
+        for row in run(conn, _BREAKS_SQL, {"lists": list(breaks), "products": product_ids}):
             breaks[row.price_list_id].setdefault(row.product_id, []).append(PriceBreak(row.min_quantity, row.price))
     views = [PriceListView(id=p.id, code=p.code, version=p.version, currency=p.currency, valid_from=p.valid_from,
                            valid_to=p.valid_to, is_base=p.is_base, breaks=breaks[p.id],
@@ -123,7 +124,7 @@ def price_document(session: Session, *, customer: CustomerLike, lines: list[dp.L
                    approval: dp.ApprovalInputs | None = None) -> dp.PricedDocument:
     """Price the lines for `customer` on day `on` with the domain; Rejected names the line and why."""
     product_ids = sorted({ln.product_id for ln in lines})
-    products = {p.id: _product_terms(p) for p in session.connection().execute(_PRODUCTS_SQL, {"ids": product_ids})}
+    products = {p.id: _product_terms(p) for p in run(session.connection(), _PRODUCTS_SQL, {"ids": product_ids})}
     terms, price_lists = _terms_and_lists(session, customer, product_ids)
     try:
         return dp.price_document(customer=terms, products=products, price_lists=price_lists, lines=lines,

@@ -21,6 +21,7 @@ from sfa_server.answers import json_answer
 from sfa_server.api_schema import BODY_ERRORS, PushResponsePublic, errors, push_request_body
 from sfa_server.commands import Rejected
 from sfa_server.deps import ApiError, CurrentUser, Principal, Sessions
+from sfa_server.direct_sql import run
 from sfa_server.models import AppliedCommand
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ _STORED_SQL = select(_A.user_id, _A.result).where(_A.command_id == bindparam("co
 
 
 def _stored(session: Session, principal: Principal, command_id: str) -> dict[str, Any] | None:
-    row = session.connection().execute(_STORED_SQL, {"command_id": command_id}).first()
+    row = run(session.connection(), _STORED_SQL, {"command_id": command_id}).first()
     if row is None:
         return None
     if row.user_id != principal.user_id:
@@ -85,7 +86,7 @@ _RECORD_SQL = insert(AppliedCommand.__table__)
 
 def _record(session: Session, principal: Principal, cmd: p.Command, result: p.CommandResult) -> None:
     session.flush()  # the handler's writes first; then the record, a Core insert (no ORM object)
-    session.connection().execute(_RECORD_SQL, {"command_id": cmd.id, "user_id": principal.user_id,
+    run(session.connection(), _RECORD_SQL, {"command_id": cmd.id, "user_id": principal.user_id,
                                                "device_id": principal.device_id, "type": cmd.type,
                                                "result": result.to_wire()})
 
