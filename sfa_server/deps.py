@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from sfa_desktop.sync.protocol import safe_text
-from sfa_server.direct_sql import run
+from sfa_server.direct_sql import read_alone
 from sfa_server.models import Device, ServerSecret, User
 from sfa_server.tokens import TokenError, read_access_token
 
@@ -93,43 +93,39 @@ def principal_of(header: str, sessions: sessionmaker[Session], state: object) ->
             401, f"The access token is not valid ({exc}): refresh it or sign in again.", "invalid_token"
         ) from exc
     engine = sessions.kw["bind"]
-    with engine.connect() as conn:  # a Connection: an ORM session costs more for one Core read
-        if engine.dialect.name == "postgresql":
-            # one read needs no transaction: no BEGIN and COMMIT round trips around it (the rare
-            # last-seen update below is then a statement of its own, committed at once)
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        # one statement, not two ORM loads: under load every round trip to the database counts
-        row = run(conn, _PRINCIPAL_SQL, {"device_id": claims.device_id, "user_id": claims.user_id}).first()
-        if row is None:
-            raise ApiError(401, "Unknown device or user: sign in again.", "invalid_token")
-        if row.revoked_at is not None:
-            raise ApiError(
-                401,
-                "This device was revoked by an administrator: its local data must be wiped.",
-                "device_revoked",
-            )
-        if not row.active:
-            raise ApiError(401, "This account is disabled.", "user_disabled")
-        if revoked_since(row.tokens_revoked_at, claims.issued_ms):
-            raise ApiError(401, "This session was closed (signed out, or its refresh token was used twice): "
-                           "sign in again.", "invalid_token")
-        now = dt.datetime.now(dt.UTC)
-        last = row.last_seen_at
-        if last is not None and last.tzinfo is None:
-            last = last.replace(tzinfo=dt.UTC)
-        if last is None or (now - last).total_seconds() > 60:
-            conn.execute(update(Device.__table__).where(_D.id == row.id).values(last_seen_at=now))
-            conn.commit()  # SQLite: the last-seen update (PostgreSQL: committed already)
-        return Principal(
-            row.user_id,
-            row.username,
-            row.role,
-            row.agent_code,
-            row.id,
-            row.max_line_discount,
-            row.max_avg_discount,
-            (row.number_block_start, row.number_block_end),
+    # one statement, not two ORM loads, outside any transaction (no BEGIN and COMMIT round trips):
+    # under load every round trip to the database counts
+    row = read_alone(engine, _PRINCIPAL_SQL, {"device_id": claims.device_id, "user_id": claims.user_id}).first()
+    if row is None:
+        raise ApiError(401, "Unknown device or user: sign in again.", "invalid_token")
+    if row.revoked_at is not None:
+        raise ApiError(
+            401,
+            "This device was revoked by an administrator: its local data must be wiped.",
+            "device_revoked",
         )
+    if not row.active:
+        raise ApiError(401, "This account is disabled.", "user_disabled")
+    if revoked_since(row.tokens_revoked_at, claims.issued_ms):
+        raise ApiError(401, "This session was closed (signed out, or its refresh token was used twice): "
+                       "sign in again.", "invalid_token")
+    now = dt.datetime.now(dt.UTC)
+    last = row.last_seen_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=dt.UTC)
+    if last is None or (now - last).total_seconds() > 60:  # the rare last-seen update: committed at once
+        with engine.begin() as conn:
+            conn.execute(update(Device.__table__).where(_D.id == row.id).values(last_seen_at=now))
+    return Principal(
+        row.user_id,
+        row.username,
+        row.role,
+        row.agent_code,
+        row.id,
+        row.max_line_discount,
+        row.max_avg_discount,
+        (row.number_block_start, row.number_block_end),
+    )
 
 
 _D, _U = Device.__table__.c, User.__table__.c

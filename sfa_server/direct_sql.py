@@ -24,7 +24,7 @@ from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, exc
+from sqlalchemy import Connection, Engine, exc
 from sqlalchemy.sql import Insert, Select, Update
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import TextClause
@@ -203,46 +203,80 @@ def _row_type(keys: Sequence[str] | None) -> Any:
     return namedtuple("Row", keys)  # type: ignore[misc]
 
 
-def _send(conn: Connection, native: _Native, sets: Sequence[Params], many: bool) -> Rows:
-    import psycopg
-
+def read_alone(engine: Engine, stmt: Executable, params: Params) -> Any:
+    """One read outside any transaction, on a connection of the engine's pool: on PostgreSQL in
+    autocommit (no BEGIN, COMMIT or ROLLBACK round trips), on the pool's raw connection (no
+    SQLAlchemy Connection, no isolation level set and reset: half of the caller's check's CPU
+    was that, profiled under load). Returns the rows (a Rows, or SQLAlchemy's on SQLite)."""
+    if engine.dialect.name != "postgresql":
+        with engine.connect() as conn:
+            return Rows(conn.execute(stmt, params).all(), -1)
+    native = _native(stmt, engine.dialect, None)
+    if not isinstance(native, _Native):
+        raise TypeError("read_alone needs a statement the direct form can send")
+    fairy = engine.raw_connection()
     try:
-        arguments = [native.arguments(s) for s in sets]
+        driver = fairy.driver_connection
+        driver.autocommit = True  # the pool's connections are idle between checkouts: allowed
+        try:
+            return _on_driver(native, engine.dialect, driver, _arguments(native, [params]), False,
+                              fairy.invalidate)
+        finally:
+            if not driver.closed:
+                driver.autocommit = False
+    finally:
+        fairy.close()
+
+
+def _arguments(native: _Native, sets: Sequence[Params]) -> list[tuple[Any, ...]]:
+    try:
+        return [native.arguments(s) for s in sets]
     except KeyError as missing:
         raise exc.StatementError("direct statement", native.sql, None, exc.InvalidRequestError(
             f"A value is required for bind parameter {missing}")) from None
+
+
+def _send(conn: Connection, native: _Native, sets: Sequence[Params], many: bool) -> Rows:
+    arguments = _arguments(native, sets)
     if not conn.in_transaction():
         conn.begin()  # as Connection.execute autobegins: its commit() then commits this statement
-    driver = conn.connection.driver_connection
+    return _on_driver(native, conn.dialect, conn.connection.driver_connection, arguments, many, conn.invalidate)
+
+
+def _on_driver(native: _Native, dialect: Any, driver: Any, arguments: list[tuple[Any, ...]], many: bool,
+               invalidate: Callable[[BaseException], None]) -> Rows:
+    import psycopg
+
     try:
         with psycopg.RawCursor(driver) as cur:
             if many:
                 cur.executemany(native.sql, arguments)
                 return Rows([], cur.rowcount)
             cur.execute(native.sql, arguments[0])
-            if cur.description is None:
+            result = cur.pgresult
+            if result is None or not result.nfields:  # no rows come back (cur.description costs a list)
                 return Rows([], cur.rowcount)
             found = cur.fetchall()
             if not native.types:  # a text() statement: its columns as the driver names them
                 if native.row_type is None:
-                    native.row_type = _row_type([d.name for d in cur.description]) or tuple
+                    native.row_type = _row_type([d.name for d in cur.description or ()]) or tuple
                 return Rows(found if native.row_type is tuple else list(map(native.row_type._make, found)),
                             cur.rowcount)
-            return Rows(_rows(native, conn.dialect, cur.description, found), cur.rowcount)
+            return Rows(_rows(native, dialect, cur, found), cur.rowcount)
     except psycopg.Error as error:
-        invalidated = conn.dialect.is_disconnect(error, driver, None)
+        invalidated = dialect.is_disconnect(error, driver, None)
         wrapped = exc.DBAPIError.instance(native.sql, None, error, psycopg.Error,
-                                          connection_invalidated=invalidated, dialect=conn.dialect)
+                                          connection_invalidated=invalidated, dialect=dialect)
         if invalidated:
-            conn.invalidate(error)
+            invalidate(error)
         raise wrapped from error
 
 
-def _rows(native: _Native, dialect: Any, description: Sequence[Any], found: list[tuple[Any, ...]]) -> list[Any]:
+def _rows(native: _Native, dialect: Any, cur: Any, found: list[tuple[Any, ...]]) -> list[Any]:
     processors = native.processors
-    if processors is None:
+    if processors is None:  # the first run: the types the driver reports choose the processors
         processors = native.processors = tuple(
-            t._cached_result_processor(dialect, d.type_code) for t, d in zip(native.types, description, strict=True)
+            t._cached_result_processor(dialect, d.type_code) for t, d in zip(native.types, cur.description, strict=True)
         )
     make = native.row_type._make  # type: ignore[union-attr]
     if not any(processors):

@@ -17,7 +17,7 @@ from sfa_server import commands, documents, pricing, push
 from sfa_server.changes import _BUMP_SQL, _TX_AND_SEQS
 from sfa_server.db import init_database, session_factory
 from sfa_server.deps import _PRINCIPAL_SQL
-from sfa_server.direct_sql import Rows, run
+from sfa_server.direct_sql import Rows, read_alone, run
 from sfa_server.models import AppliedCommand, Counter, Customer, Product
 from tests.server.conftest import World, seed_world
 
@@ -161,3 +161,23 @@ def test_a_lost_connection_is_invalidated(engine: Engine, world: World) -> None:
         assert raised.value.connection_invalidated and conn.invalidated
     with engine.connect() as conn:  # the pool hands out a working connection again
         assert run(conn, commands._SETTING_SQL, {"key": "quote_validity_days"}).all() is not None
+
+
+def test_read_alone_reads_outside_a_transaction_and_gives_the_connection_back(engine: Engine, world: World) -> None:
+    customer = world.customers["anna"][0]
+    checked_out = engine.pool.checkedout()
+    for _ in range(3):
+        got = read_alone(engine, commands._CUSTOMER_SQL, {"id": customer}).first()
+        with engine.connect() as conn:
+            assert tuple(got) == tuple(conn.execute(commands._CUSTOMER_SQL, {"id": customer}).first())
+    assert read_alone(engine, commands._CUSTOMER_SQL, {"id": "no-such"}).first() is None
+    assert engine.pool.checkedout() == checked_out
+    if engine.dialect.name == "postgresql":
+        raw = engine.raw_connection()
+        try:  # the pool's connection is back as it was: not in autocommit
+            assert raw.driver_connection.autocommit is False
+        finally:
+            raw.close()
+        with pytest.raises(exc.StatementError):
+            read_alone(engine, commands._CUSTOMER_SQL, {})
+        assert engine.pool.checkedout() == checked_out
