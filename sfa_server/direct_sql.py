@@ -81,7 +81,8 @@ class Rows:
 class _Native:
     """One statement (for one set of insert keys) in PostgreSQL's own $n form."""
 
-    __slots__ = ("binds", "defaults", "expanding", "names", "processors", "row_type", "sql", "types", "values")
+    __slots__ = ("binds", "defaults", "expanding", "many_sql", "names", "processors", "row_type", "rows_of",
+                 "sql", "types", "values")
 
     def __init__(self, sql: str, names: tuple[str, ...], values: dict[str, Any],
                  defaults: dict[str, Callable[[], Any]], binds: dict[str, Callable[[Any], Any]],
@@ -91,9 +92,31 @@ class _Native:
         self.defaults = defaults
         self.row_type = _row_type(keys)
         self.types = types
+        #: an insert of one row "... VALUES ($1, ..., $k)": (the text before the row, the row), so
+        #: that an executemany is one statement of n rows (psycopg's pipelined executemany of a
+        #: quote's few lines cost more than the statement it sends)
+        self.rows_of: tuple[str, str] | None = None
+        head, sep, row = sql.rpartition(" VALUES ")
+        if (sep and row.startswith("(") and row.endswith(")") and row.count("(") == row.count(")")
+                and not expanding and "'" not in row
+                and [int(n) for n in re.findall(r"\$(\d+)", row)] == list(range(1, len(names) + 1))):
+            self.rows_of = (head + sep, row)
+        self.many_sql: dict[int, str] = {}
         #: per result column, SQLAlchemy's result processor (known after the first run: it may
         #: depend on the type the driver reports)
         self.processors: tuple[Callable[[Any], Any] | None, ...] | None = None
+
+    def sql_of_rows(self, n: int) -> str:
+        """The insert of n rows at once, its placeholders numbered on (one text per n, kept)."""
+        found = self.many_sql.get(n)
+        if found is None:
+            head, row = self.rows_of  # type: ignore[misc]
+            k = len(self.names)
+            found = head + ", ".join(re.sub(r"\$(\d+)", lambda m, base=r * k: f"${int(m.group(1)) + base}", row)
+                                     for r in range(n))
+            if len(self.many_sql) < 256:
+                self.many_sql[n] = found
+        return found
 
     def arguments(self, params: Params) -> tuple[Any, ...]:
         out = []
@@ -116,6 +139,8 @@ class _Native:
 _UNSUITED = object()  # a statement that goes through Connection.execute
 _cache: dict[tuple[int, Any, tuple[str, ...] | None], tuple[Executable, Any]] = {}
 _cache_lock = threading.Lock()
+#: rows per multi-row insert, and PostgreSQL's limit of parameters per statement
+_ROWS_PER_INSERT, _MAX_PARAMETERS = 200, 65535
 _CACHE_LIMIT = 1024
 
 
@@ -249,6 +274,14 @@ def _on_driver(native: _Native, dialect: Any, driver: Any, arguments: list[tuple
 
     try:
         with psycopg.RawCursor(driver) as cur:
+            if many and native.rows_of is not None:
+                per = max(1, min(_ROWS_PER_INSERT, _MAX_PARAMETERS // max(1, len(native.names))))
+                done = 0
+                for start in range(0, len(arguments), per):
+                    chunk = arguments[start:start + per]
+                    cur.execute(native.sql_of_rows(len(chunk)), [v for row in chunk for v in row])
+                    done += cur.rowcount
+                return Rows([], done)
             if many:
                 cur.executemany(native.sql, arguments)
                 return Rows([], cur.rowcount)

@@ -181,3 +181,19 @@ def test_read_alone_reads_outside_a_transaction_and_gives_the_connection_back(en
         with pytest.raises(exc.StatementError):
             read_alone(engine, commands._CUSTOMER_SQL, {})
         assert engine.pool.checkedout() == checked_out
+
+
+def test_an_executemany_of_many_rows_writes_each_once(engine: Engine, world: World) -> None:
+    """More rows than one multi-row insert takes, None among the values: every row, as given."""
+    rows = [{"command_id": str(uuid.uuid4()), "user_id": f"u{n}", "device_id": None if n % 3 else f"d{n}",
+             "type": "t", "result": {"n": n, "amount": "1.5000" if n % 2 else None}} for n in range(450)]
+    with engine.begin() as conn:
+        result = run(conn, push._RECORD_SQL, rows)
+    if engine.dialect.name == "postgresql":
+        assert result.rowcount == 450
+    ids = [r["command_id"] for r in rows]
+    with engine.connect() as conn:
+        got = {r.command_id: (r.user_id, r.device_id, r.result)
+               for r in conn.execute(select(_A.c.command_id, _A.c.user_id, _A.c.device_id, _A.c.result)
+                                     .where(_A.c.command_id.in_(ids)))}
+    assert got == {r["command_id"]: (r["user_id"], r["device_id"], r["result"]) for r in rows}
