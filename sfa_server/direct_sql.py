@@ -205,7 +205,11 @@ def _compile(stmt: Executable, dialect: Any, keys: tuple[str, ...] | None) -> An
             return f"<> ALL({ref})" if m.group(1) else f"= ANY({ref})"
         return ref
 
+    if compiled.escaped_bind_names:
+        return _UNSUITED  # bind names SQLAlchemy had to escape: it maps them back itself
     sql = _PLACEHOLDER.sub(placeholder, compiled.string)
+    if "__[POSTCOMPILE_" in sql:
+        return _UNSUITED  # a value rendered into the text at run time other than an IN list
     values = {}
     for name in names:
         bind = compiled.binds[name]

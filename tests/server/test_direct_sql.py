@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, bindparam, exc, insert, literal_column, select, text
+from sqlalchemy import Engine, Integer, bindparam, exc, insert, literal_column, select, text
 
 from sfa_server import commands, documents, pricing, push
 from sfa_server.changes import _BUMP_SQL, _TX_AND_SEQS
@@ -197,3 +197,18 @@ def test_an_executemany_of_many_rows_writes_each_once(engine: Engine, world: Wor
                for r in conn.execute(select(_A.c.command_id, _A.c.user_id, _A.c.device_id, _A.c.result)
                                      .where(_A.c.command_id.in_(ids)))}
     assert got == {r["command_id"]: (r["user_id"], r["device_id"], r["result"]) for r in rows}
+
+
+def test_statements_the_direct_form_cannot_send_go_through_sqlalchemy(engine: Engine, world: World) -> None:
+    """A value rendered into the text at run time, an escaped bind name, a default that needs
+    SQLAlchemy's context: Connection.execute sends them, with the same answer."""
+    p = Product.__table__.c
+    odd = [
+        (select(p.id).order_by(p.id).limit(bindparam("n", literal_execute=True, type_=Integer)), {"n": 2}),
+        (select(p.id).where(p.id == bindparam("id.x")), {"id.x": world.products[0]}),
+    ]
+    for stmt, params in odd:
+        with engine.connect() as conn:
+            result = run(conn, stmt, params)
+            assert not isinstance(result, Rows)
+            assert [tuple(r) for r in result] == [tuple(r) for r in conn.execute(stmt, params)]
