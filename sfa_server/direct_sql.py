@@ -11,8 +11,9 @@ those Connection.execute would give. Driver errors come out as SQLAlchemy's (Int
 OperationalError, ...), and a lost connection is invalidated, as Connection.execute does.
 
 On any other database (the embedded SQLite) `run` is Connection.execute. Statements the direct
-form cannot reproduce exactly (Python-side column defaults an insert would need, result keys that
-are not attribute names) go through Connection.execute too.
+form cannot reproduce exactly (an insert's Python-side default other than a constant or a function
+of no arguments, bind names SQLAlchemy escapes, values rendered into the text at run time other than
+IN lists, result keys that are not attribute names) go through Connection.execute too.
 """
 
 from __future__ import annotations
