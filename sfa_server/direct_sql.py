@@ -103,8 +103,8 @@ class _Native:
                 and [int(n) for n in re.findall(r"\$(\d+)", row)] == list(range(1, len(names) + 1))):
             self.rows_of = (head + sep, row)
         self.many_sql: dict[int, str] = {}
-        #: per result column, SQLAlchemy's result processor (known after the first run: it may
-        #: depend on the type the driver reports)
+        #: per result column, SQLAlchemy's result processor, () if no column has one (known after
+        #: the first run: it may depend on the type the driver reports)
         self.processors: tuple[Callable[[Any], Any] | None, ...] | None = None
 
     def sql_of_rows(self, n: int) -> str:
@@ -190,6 +190,8 @@ def _compile(stmt: Executable, dialect: Any, keys: tuple[str, ...] | None) -> An
             return _UNSUITED  # a default that needs SQLAlchemy's execution context
     if compiled.update_prefetch or compiled.postfetch_lastrowid:
         return _UNSUITED
+    if compiled.escaped_bind_names:
+        return _UNSUITED  # bind names SQLAlchemy had to escape: it maps them back itself
     names: list[str] = []
     expanding: set[str] = set()
 
@@ -206,8 +208,6 @@ def _compile(stmt: Executable, dialect: Any, keys: tuple[str, ...] | None) -> An
             return f"<> ALL({ref})" if m.group(1) else f"= ANY({ref})"
         return ref
 
-    if compiled.escaped_bind_names:
-        return _UNSUITED  # bind names SQLAlchemy had to escape: it maps them back itself
     sql = _PLACEHOLDER.sub(placeholder, compiled.string)
     if "__[POSTCOMPILE_" in sql:
         return _UNSUITED  # a value rendered into the text at run time other than an IN list
@@ -313,10 +313,10 @@ def _on_driver(native: _Native, dialect: Any, driver: Any, arguments: list[tuple
 def _rows(native: _Native, dialect: Any, cur: Any, found: list[tuple[Any, ...]]) -> list[Any]:
     processors = native.processors
     if processors is None:  # the first run: the types the driver reports choose the processors
-        processors = native.processors = tuple(
-            t._cached_result_processor(dialect, d.type_code) for t, d in zip(native.types, cur.description, strict=True)
-        )
+        chosen = tuple(t._cached_result_processor(dialect, d.type_code)
+                       for t, d in zip(native.types, cur.description, strict=True))
+        processors = native.processors = chosen if any(chosen) else ()
     make = native.row_type._make  # type: ignore[union-attr]
-    if not any(processors):
+    if not processors:
         return [make(r) for r in found]
     return [make(v if f is None or v is None else f(v) for f, v in zip(processors, r, strict=True)) for r in found]

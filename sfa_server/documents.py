@@ -130,7 +130,6 @@ def _write_lines(session: Session, model: type, doc_field: str, doc_id: str, pri
 
 
 @functools.cache
-@functools.cache
 def _insert_sql(table: Table) -> Insert:
     return insert(table)
 
@@ -148,7 +147,7 @@ def _insert_document(session: Session, document: Synced, lines: list[dict[str, A
     run(conn, _insert_sql(doc_table), {**values, "change_tx": tx, "change_seq": seqs[0]})
     if lines:
         run(conn, _insert_sql(line_table),
-                     [{**row, "change_tx": tx, "change_seq": seq} for row, seq in zip(lines, seqs[1:], strict=True)])
+            [{**row, "change_tx": tx, "change_seq": seq} for row, seq in zip(lines, seqs[1:], strict=True)])
 
 
 #: The table of a document's lines.

@@ -87,8 +87,8 @@ _RECORD_SQL = insert(AppliedCommand.__table__)
 def _record(session: Session, principal: Principal, cmd: p.Command, result: p.CommandResult) -> None:
     session.flush()  # the handler's writes first; then the record, a Core insert (no ORM object)
     run(session.connection(), _RECORD_SQL, {"command_id": cmd.id, "user_id": principal.user_id,
-                                               "device_id": principal.device_id, "type": cmd.type,
-                                               "result": result.to_wire()})
+                                            "device_id": principal.device_id, "type": cmd.type,
+                                            "result": result.to_wire()})
 
 
 def apply_command(
